@@ -1,0 +1,50 @@
+package io.rapport.cli;
+
+import io.rapport.errors.ConfigurationException;
+import io.rapport.generate.GenerationSummary;
+import io.rapport.generate.GeneratorOptions;
+import io.rapport.generate.SyntheticDataGenerator;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+    description = {"Write synthetic inputs of all three sources (purchases, surveys, reviews) and an exchange-rate file,",
+        "in daily folders, with realistic behaviour; the same seed gives the same files."})
+final class GenerateCommand implements Callable<Integer> {
+  @Option(names = "--customers", paramLabel = "N", required = true, description = "Number of customers.")
+  int customers;
+
+  @Option(names = "--seed", paramLabel = "S", required = true, description = "Random seed.")
+  long seed;
+
+  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
+  Path out;
+
+  @Option(names = "--bad-row-rate", paramLabel = "R", defaultValue = "0.01", description = "Share of deliberately bad rows per source (default ${DEFAULT-VALUE}).")
+  double badRowRate;
+
+  @Option(names = "--start", paramLabel = "DATE", defaultValue = "2024-01-01", description = "First day (default ${DEFAULT-VALUE}).")
+  LocalDate start;
+
+  @Option(names = "--end", paramLabel = "DATE", defaultValue = "2025-08-31", description = "Last day (default ${DEFAULT-VALUE}).")
+  LocalDate end;
+
+  @Override
+  public Integer call() throws Exception {
+    if (customers < 1) {
+      throw new ConfigurationException("--customers must be at least 1");
+    }
+    if (badRowRate < 0 || badRowRate > 0.5) {
+      throw new ConfigurationException("--bad-row-rate must be within [0, 0.5]");
+    }
+    if (!start.isBefore(end)) {
+      throw new ConfigurationException("--start must be before --end");
+    }
+    GenerationSummary summary = SyntheticDataGenerator.generate(new GeneratorOptions(customers, seed, out, badRowRate, start, end));
+    System.out.println(summary);
+    return 0;
+  }
+}

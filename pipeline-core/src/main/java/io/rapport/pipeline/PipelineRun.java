@@ -1,0 +1,64 @@
+package io.rapport.pipeline;
+
+import io.rapport.config.RapportSettings;
+import io.rapport.warehouse.JsonFiles;
+import io.rapport.warehouse.TableIo;
+import io.rapport.warehouse.WarehouseLayout;
+import java.time.LocalDate;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One run of the pipeline for one as-of date: the Spark session, the settings, and the staging
+ * area where each stage writes its tables for the next stage, the quality gate and the publish.
+ */
+public record PipelineRun(
+    SparkSession spark, RapportSettings settings, LocalDate asOf, WarehouseLayout layout, Path staging) {
+
+  public String reportingZone() {
+    return settings.reporting().timeZone();
+  }
+
+  public Configuration hadoopConf() {
+    return spark.sparkContext().hadoopConfiguration();
+  }
+
+  /** Writes a published table into the staging area; returns its row count. */
+  public long writeTable(String table, Dataset<Row> frame) {
+    return TableIo.write(frame, new Path(staging, table));
+  }
+
+  public Dataset<Row> readTable(String table) {
+    return TableIo.read(spark, new Path(staging, table));
+  }
+
+  /** Internal frames live under {@code _work}, which publish never moves. */
+  public long writeWork(String name, Dataset<Row> frame) {
+    return TableIo.write(frame, new Path(new Path(staging, "_work"), name));
+  }
+
+  public Dataset<Row> readWork(String name) {
+    return TableIo.read(spark, new Path(new Path(staging, "_work"), name));
+  }
+
+  public void saveReport(StageReport report) {
+    JsonFiles.write(hadoopConf(), reportPath(report.stage()), report);
+  }
+
+  public StageReport loadReport(String stage) {
+    Path path = reportPath(stage);
+    return JsonFiles.exists(hadoopConf(), path) ? JsonFiles.read(hadoopConf(), path, StageReport.class) : null;
+  }
+
+  private Path reportPath(String stage) {
+    return new Path(new Path(staging, "_reports"), stage + ".json");
+  }
+
+  /** Names the Spark jobs of a stage so the Spark UI tells them apart. */
+  public void describe(String stage, String what) {
+    spark.sparkContext().setJobGroup("rapport-" + stage, "Rapport " + asOf + ": " + what, false);
+  }
+}

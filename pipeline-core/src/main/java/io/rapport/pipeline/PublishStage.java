@@ -1,0 +1,56 @@
+package io.rapport.pipeline;
+
+import io.rapport.warehouse.Manifest;
+import io.rapport.warehouse.Publisher;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Step 5, publish: moves the audited tables into {@code <warehouse>/<table>/as_of_date=<date>/}
+ * and writes the manifest last, from the reports every earlier step left in the staging area.
+ */
+public final class PublishStage {
+  public static final String NAME = "publish";
+  /** The stages whose reports make up the manifest, in run order. */
+  public static final List<String> STAGES = List.of(
+      IngestStage.NAME, FactsStage.NAME, ModelsStage.NAME, QualityStage.NAME);
+
+  private PublishStage() {}
+
+  /** Facts about the run that only the job knows (identity, timings, configuration). */
+  public record RunFacts(
+      String version, long jobInstanceId, long jobExecutionId, String configFile, String configDigest,
+      Instant startedAt, List<Manifest.StepTiming> steps) {}
+
+  public static Manifest run(PipelineRun run, RunFacts facts) {
+    Map<String, Manifest.SourceAccounting> inputs = new LinkedHashMap<>();
+    Map<String, Long> outputs = new LinkedHashMap<>();
+    List<Manifest.QualityEntry> quality = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    for (String stage : STAGES) {
+      StageReport report = run.loadReport(stage);
+      if (report == null) {
+        throw new IllegalStateException("Cannot publish " + run.asOf() + ": the " + stage
+            + " step left no report in " + run.staging());
+      }
+      inputs.putAll(report.inputs());
+      report.rowsWritten().forEach((table, rows) -> {
+        if (Tables.PUBLISHED.contains(table)) {
+          outputs.put(table, rows);
+        }
+      });
+      quality.addAll(report.quality());
+      warnings.addAll(report.warnings());
+    }
+    List<String> tables = Publisher.stagedTables(run.hadoopConf(), run.staging());
+    Manifest manifest = new Manifest(run.asOf().toString(), facts.version(), facts.jobInstanceId(),
+        facts.jobExecutionId(), facts.configFile(), facts.configDigest(), facts.startedAt().toString(),
+        Instant.now().toString(), inputs, outputs, facts.steps(), quality, warnings);
+    run.describe(NAME, "publish");
+    Publisher.publish(run.hadoopConf(), run.layout(), run.asOf(), run.staging(), tables, manifest);
+    return manifest;
+  }
+}

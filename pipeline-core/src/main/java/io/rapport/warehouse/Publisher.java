@@ -1,0 +1,86 @@
+package io.rapport.warehouse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Moves a run's audited tables from its staging area into place and writes the manifest last
+ * (write, audit, publish). Each table folder is swapped by rename, so a reader sees either the
+ * previous snapshot of a table or the new one, never a half-written folder; the date counts as
+ * complete only once the manifest exists. Publishing is idempotent: a publish interrupted half
+ * way and run again moves what is left and writes the manifest.
+ */
+public final class Publisher {
+  private Publisher() {}
+
+  /** Table folders in a staging area: every sub-folder not starting with {@code _}. */
+  public static List<String> stagedTables(Configuration conf, Path staging) {
+    try {
+      FileSystem fs = staging.getFileSystem(conf);
+      List<String> tables = new ArrayList<>();
+      if (!fs.exists(staging)) {
+        return tables;
+      }
+      for (FileStatus status : fs.listStatus(staging)) {
+        String name = status.getPath().getName();
+        if (status.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
+          tables.add(name);
+        }
+      }
+      tables.sort(null);
+      return tables;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + staging + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static void publish(Configuration conf, WarehouseLayout layout, LocalDate asOf, Path staging,
+      List<String> tables, Manifest manifest) {
+    try {
+      FileSystem fs = layout.root().getFileSystem(conf);
+      Path manifestPath = layout.manifest(asOf);
+      // A replaced date is incomplete while its folders are swapped; readers fall back to the
+      // previous complete date instead of seeing a mix.
+      if (fs.exists(manifestPath)) {
+        fs.delete(manifestPath, false);
+      }
+      Path trash = new Path(layout.trash(), "as_of_date=" + asOf + "-" + manifest.jobExecutionId());
+      for (String table : tables) {
+        Path source = new Path(staging, table);
+        if (!fs.exists(source)) {
+          continue; // moved by an earlier, interrupted publish of this run
+        }
+        Path target = layout.tablePartition(table, asOf);
+        fs.mkdirs(target.getParent());
+        if (fs.exists(target)) {
+          fs.mkdirs(trash);
+          rename(fs, target, new Path(trash, table));
+        }
+        rename(fs, source, target);
+      }
+      fs.mkdirs(layout.runFolder(asOf));
+      JsonFiles.write(conf, manifestPath, manifest);
+      fs.delete(trash, true);
+      fs.delete(staging, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot publish " + asOf + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static boolean isComplete(Configuration conf, WarehouseLayout layout, LocalDate asOf) {
+    return JsonFiles.exists(conf, layout.manifest(asOf));
+  }
+
+  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) {
+      throw new IOException("rename " + from + " -> " + to + " failed");
+    }
+  }
+}
