@@ -1,0 +1,124 @@
+package io.rapport.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rapport.cli.Rapport;
+import io.rapport.pipeline.Tables;
+import io.rapport.warehouse.Manifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole job on the bundled samples through the command line, as a user runs it: exit codes,
+ * every published table, the manifest's row accounting, the no-op second run, and a forced
+ * re-run that reproduces the first run's rows.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SampleRunTest {
+  static final String AS_OF = "2025-08-31";
+
+  @TempDir Path work;
+  Path config;
+  Path warehouse;
+
+  @BeforeAll
+  void writeConfig() throws IOException {
+    config = JobTestSupport.sampleConfig(work, "");
+    warehouse = work.resolve("warehouse");
+  }
+
+  @Test
+  @Order(1)
+  void firstRunPublishesEveryTableAndTheManifest() throws IOException {
+    assertEquals(0, Rapport.execute("run", "--config", config.toString(), "--as-of", AS_OF));
+
+    for (String table : Tables.PUBLISHED) {
+      Path partition = warehouse.resolve(table).resolve("as_of_date=" + AS_OF);
+      assertTrue(Files.isDirectory(partition), "missing table folder " + partition);
+      try (Stream<Path> files = Files.list(partition)) {
+        assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".parquet")), "no Parquet in " + partition);
+      }
+    }
+    Manifest manifest = manifest();
+    assertEquals(AS_OF, manifest.asOfDate());
+    assertEquals(Tables.PUBLISHED.size(), manifest.outputRows().size());
+    for (String source : List.of("purchases", "surveys", "reviews")) {
+      Manifest.SourceAccounting a = manifest.inputs().get(source);
+      assertNotNull(a, source);
+      assertTrue(a.read() > 0, source + " read nothing");
+      assertEquals(a.read(), a.accepted() + a.rejected() + a.duplicates() + a.afterAsOf(), source + " does not reconcile");
+      assertTrue(a.rejected() > 0, "the samples hold bad rows in " + source);
+    }
+    long rejectedTotal = manifest.inputs().values().stream().mapToLong(Manifest.SourceAccounting::rejected).sum();
+    assertEquals(rejectedTotal, manifest.outputRows().get(Tables.REJECTS));
+    assertTrue(manifest.outputRows().get(Tables.CUSTOMER_FACTS) > 100, "a few hundred customers expected");
+    // Nothing is left in the staging area once published.
+    assertFalse(Files.exists(warehouse.resolve("_staging").resolve("as_of_date=" + AS_OF)) && hasFiles(warehouse.resolve("_staging").resolve("as_of_date=" + AS_OF)));
+  }
+
+  @Test
+  @Order(2)
+  void secondRunOfACompleteDateIsANoOp() throws IOException {
+    String before = Files.readString(manifestPath());
+    assertEquals(0, Rapport.execute("run", "--config", config.toString(), "--as-of", AS_OF));
+    assertEquals(before, Files.readString(manifestPath()), "a no-op run must not republish");
+  }
+
+  @Test
+  @Order(3)
+  void forcedRerunReproducesTheSameRows() throws IOException {
+    List<String> tables = List.of(Tables.CUSTOMER_FACTS, Tables.FACT_ORDERS, Tables.RETENTION_COHORTS,
+        Tables.CHURN_MONTHLY, Tables.CUSTOMER_CLV, Tables.NPS_SUMMARY, Tables.REJECTS);
+    Path firstRun = work.resolve("first-run");
+    for (String table : tables) {
+      JobTestSupport.copyTree(warehouse.resolve(table), firstRun.resolve(table));
+    }
+
+    assertEquals(0, Rapport.execute("run", "--config", config.toString(), "--as-of", AS_OF, "--force"));
+
+    SparkSession spark = JobTestSupport.spark();
+    try {
+      for (String table : tables) {
+        Dataset<Row> now = spark.read().parquet(warehouse.resolve(table).toString());
+        Dataset<Row> first = spark.read().parquet(firstRun.resolve(table).toString());
+        assertTrue(first.count() > 0, table + " is empty");
+        assertEquals(0, now.exceptAll(first).count(), table + " differs after a forced re-run");
+        assertEquals(0, first.exceptAll(now).count(), table + " differs after a forced re-run");
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private Manifest manifest() throws IOException {
+    return new ObjectMapper().readValue(manifestPath().toFile(), Manifest.class);
+  }
+
+  private Path manifestPath() {
+    return warehouse.resolve("_runs").resolve("as_of_date=" + AS_OF).resolve("manifest.json");
+  }
+
+  private static boolean hasFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.anyMatch(Files::isRegularFile);
+    }
+  }
+}
