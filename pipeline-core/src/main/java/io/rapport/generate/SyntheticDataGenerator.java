@@ -59,7 +59,8 @@ public final class SyntheticDataGenerator {
   public static final String FX_RATES_HEADER = "date,currency,rate";
   public static final String FX_RATES_FOLDER = "fx-rates";
 
-  static final long DEFAULT_MEMORY_CAP_BYTES = 64L << 20;
+  static final long MAX_MEMORY_CAP_BYTES = 64L << 20;
+  static final long MIN_MEMORY_CAP_BYTES = 4L << 20;
   static final String SPILL_FOLDER = ".generate-spill";
 
   // BG/NBD-like behaviour (per day): lambda ~ Gamma(R, ALPHA), p ~ Beta(A, B).
@@ -97,7 +98,9 @@ public final class SyntheticDataGenerator {
    * {@code fx-rates/} folders there are replaced; other files are left alone.
    */
   public static GenerationSummary generate(GeneratorOptions options) throws IOException {
-    return generate(options, DEFAULT_MEMORY_CAP_BYTES);
+    // A quarter of the heap, at most 64 MB: buffers may hold up to twice their content.
+    long cap = Math.max(MIN_MEMORY_CAP_BYTES, Math.min(MAX_MEMORY_CAP_BYTES, Runtime.getRuntime().maxMemory() / 4));
+    return generate(options, cap);
   }
 
   static GenerationSummary generate(GeneratorOptions options, long memoryCapBytes) throws IOException {
