@@ -1,5 +1,6 @@
 package io.rapport.generate;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -33,7 +34,7 @@ final class Catalog {
     long[][] prices = new long[count][CURRENCIES.length];
     double[] quality = new double[count];
     for (int p = 0; p < count; p++) {
-      ids[p] = String.format("P%04d", p + 1);
+      ids[p] = String.format(Locale.ROOT, "P%04d", p + 1);
       double usd = Distributions.lognormal(rnd, MEDIAN_USD[p / PRODUCTS_PER_CATEGORY], 0.55);
       for (int c = 0; c < CURRENCIES.length; c++) {
         // Whole units then .99, the way shops price: 41.3 -> 41.99, 0.4 -> 0.99.

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -62,7 +63,7 @@ public record GenerationSummary(
         .append(customersWithPurchases).append(" customers with purchases\n");
     for (BadRowKind.Source source : BadRowKind.Source.values()) {
       String name = source.folder();
-      text.append(String.format("  %-10s %,10d rows, %,6d bad", name, rows(name), badRows(name)));
+      text.append(String.format(Locale.ROOT, "  %-10s %,10d rows, %,6d bad", name, rows(name), badRows(name)));
       StringBuilder kinds = new StringBuilder();
       for (BadRowKind kind : BadRowKind.of(source)) {
         kinds.append(kinds.length() == 0 ? " (" : ", ").append(kind.code()).append(' ')
@@ -70,7 +71,7 @@ public record GenerationSummary(
       }
       text.append(kinds).append(")\n");
     }
-    text.append(String.format("  %-10s %,10d rows%n", "fx-rates", fxRateRows));
+    text.append(String.format(Locale.ROOT, "  %-10s %,10d rows\n", "fx-rates", fxRateRows));
     return text.toString();
   }
 }

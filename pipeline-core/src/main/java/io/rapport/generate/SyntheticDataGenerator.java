@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  *
  * <p>Behaviour: customers arrive over the period at a rising rate (density growing linearly to
  * three times its initial value) and make their first purchase on arrival. Each then buys
- * following a BG/NBD process: a purchase rate per day drawn from Gamma(1.2, 36) (mean one order a
- * month) and, after every purchase, a drop-out probability drawn from Beta(2, 6). Orders have 1-4
+ * following a BG/NBD process: a purchase rate per day drawn from Gamma(1.2, 24) (mean one order
+ * in 20 days) and, after every purchase, a drop-out probability drawn from Beta(2, 12). Orders have 1-4
  * lines from 8 categories (a favourite category per customer), prices lognormal per product;
  * about 3% of orders are cancelled, about 6% of completed ones are followed by a separate return
  * order a few days after delivery. Survey scores and review ratings follow a latent satisfaction:

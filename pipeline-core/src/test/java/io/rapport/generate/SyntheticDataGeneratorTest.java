@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rapport.errors.ConfigurationException;
 import io.rapport.generate.CsvFiles.Record;
+import io.rapport.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,22 @@ class SyntheticDataGeneratorTest {
     assertTrue(a.size() > 100, "expected many day files, got " + a.size());
     a.forEach((file, bytes) -> assertTrue(java.util.Arrays.equals(bytes, b.get(file)), "differs: " + file));
     assertFalse(Files.exists(temp.resolve("b").resolve(SyntheticDataGenerator.SPILL_FOLDER)), "spill folder left behind");
+  }
+
+  @Test
+  void bundledSampleIsWhatItsReadmeCommandMakes() throws IOException {
+    // Golden check: fails when the generator changes without the sample being regenerated
+    // (java -cp pipeline-core/target/classes:pipeline-core/target/test-classes io.rapport.generate.GenerateSample).
+    Path bundled = SharedData.projectRoot().resolve("data-samples");
+    assertTrue(Files.readString(bundled.resolve("README.md"))
+        .contains("bin/rapport generate --customers 300 --seed 42 --out data-samples --bad-row-rate 0.01"));
+    SyntheticDataGenerator.generate(GeneratorOptions.defaults(300, 42, temp.resolve("sample")).withBadRowRate(0.01));
+    Map<String, byte[]> expected = contents(temp.resolve("sample"));
+    Map<String, byte[]> actual = contents(bundled);
+    actual.remove("README.md");
+    assertEquals(expected.keySet(), actual.keySet(), "data-samples/ is stale: regenerate it");
+    expected.forEach((file, bytes) ->
+        assertTrue(java.util.Arrays.equals(bytes, actual.get(file)), "data-samples/" + file + " is stale: regenerate it"));
   }
 
   @Test
