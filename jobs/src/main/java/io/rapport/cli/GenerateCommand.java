@@ -1,6 +1,5 @@
 package io.rapport.cli;
 
-import io.rapport.errors.ConfigurationException;
 import io.rapport.generate.GenerationSummary;
 import io.rapport.generate.GeneratorOptions;
 import io.rapport.generate.SyntheticDataGenerator;
@@ -23,7 +22,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
   Path out;
 
-  @Option(names = "--bad-row-rate", paramLabel = "R", defaultValue = "0.01", description = "Share of deliberately bad rows per source (default ${DEFAULT-VALUE}).")
+  @Option(names = "--bad-row-rate", paramLabel = "R", defaultValue = "0.01", description = "Share of deliberately bad rows per source (default ${DEFAULT-VALUE}); options are checked by the generator.")
   double badRowRate;
 
   @Option(names = "--start", paramLabel = "DATE", defaultValue = "2024-01-01", description = "First day (default ${DEFAULT-VALUE}).")
@@ -34,17 +33,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (customers < 1) {
-      throw new ConfigurationException("--customers must be at least 1");
-    }
-    if (badRowRate < 0 || badRowRate > 0.5) {
-      throw new ConfigurationException("--bad-row-rate must be within [0, 0.5]");
-    }
-    if (!start.isBefore(end)) {
-      throw new ConfigurationException("--start must be before --end");
-    }
     GenerationSummary summary = SyntheticDataGenerator.generate(new GeneratorOptions(customers, seed, out, badRowRate, start, end));
-    System.out.println(summary);
+    System.out.print(summary.toText());
     return 0;
   }
 }
