@@ -63,12 +63,13 @@ class VoiceChecksTest extends SparkTestSupport {
 
   @Test
   void tablesBuiltByTheMartsPassEveryCheck() {
-    Dataset<Row> surveys = surveys();
-    Dataset<Row> reviews = reviews();
+    // Cached as the published Parquet would be: each check re-reads its table, not its whole plan.
+    Dataset<Row> surveys = surveys().cache();
+    Dataset<Row> reviews = reviews().cache();
     List<CheckResult> results = VoiceChecks.all(surveys, reviews,
-        NpsSummary.build(surveys, customers(), "UTC", 30),
-        CsatSummary.build(surveys, customers(), "UTC", 30),
-        ReviewSummary.build(reviews, "UTC"));
+        NpsSummary.build(surveys, customers(), "UTC", 30).cache(),
+        CsatSummary.build(surveys, customers(), "UTC", 30).cache(),
+        ReviewSummary.build(reviews, "UTC").cache());
     // 6 survey fact + 5 review fact + 6 nps + 5 csat + 7 review summary checks
     assertEquals(29, results.size());
     List<CheckResult> failed = results.stream().filter(r -> !r.passed()).collect(Collectors.toList());
