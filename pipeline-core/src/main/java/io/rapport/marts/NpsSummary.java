@@ -1,0 +1,260 @@
+package io.rapport.marts;
+
+import static org.apache.spark.sql.functions.add_months;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import io.rapport.schema.StagedSchemas;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.api.java.UDF6;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One row per period type (month, quarter), period start, dimension and dimension value that has
+ * NPS responses, for one as-of date: the NPS with its 95% margin and its change versus the
+ * immediately preceding calendar period of the same dimension value.
+ *
+ * <p>Dimensions: {@code overall} (dimension_value null), the response's {@code channel} and
+ * {@code touchpoint}, and the customer's {@code cohort_month}, {@code rfm_segment},
+ * {@code clv_tier} and {@code churn_status} taken from the as-of snapshot (so a past month is
+ * split by today's segment). A response whose value for a dimension is null (an anonymous
+ * response for the customer dimensions, a response without channel) counts in {@code overall}
+ * and in no row of that dimension.
+ *
+ * <p>This class also holds the period and dimension plumbing shared by {@link CsatSummary},
+ * {@link ReviewSummary} and {@link VoiceMonthly}.
+ */
+public final class NpsSummary {
+  private NpsSummary() {}
+
+  public static final String TABLE = "nps_summary";
+
+  public static final String PERIOD_TYPE = "period_type";
+  public static final String PERIOD_START = "period_start";
+  public static final String DIMENSION = "dimension";
+  public static final String DIMENSION_VALUE = "dimension_value";
+  public static final String RESPONSES = "responses";
+  public static final String PROMOTERS = "promoters";
+  public static final String PASSIVES = "passives";
+  public static final String DETRACTORS = "detractors";
+  public static final String NPS = "nps";
+  public static final String NPS_MARGIN_95 = "nps_margin_95";
+  public static final String IS_LOW_SAMPLE = "is_low_sample";
+  public static final String PREVIOUS_NPS = "previous_nps";
+  public static final String NPS_CHANGE = "nps_change";
+  public static final String NPS_CHANGE_P_VALUE = "nps_change_p_value";
+  public static final String IS_SIGNIFICANT_CHANGE = "is_significant_change";
+
+  public static final String PERIOD_MONTH = "month";
+  public static final String PERIOD_QUARTER = "quarter";
+
+  public static final String DIMENSION_OVERALL = "overall";
+  public static final String DIMENSION_CHANNEL = StagedSchemas.CHANNEL;
+  public static final String DIMENSION_TOUCHPOINT = StagedSchemas.TOUCHPOINT;
+  public static final String DIMENSION_COHORT_MONTH = "cohort_month";
+  public static final String DIMENSION_RFM_SEGMENT = "rfm_segment";
+  public static final String DIMENSION_CLV_TIER = "clv_tier";
+  public static final String DIMENSION_CHURN_STATUS = "churn_status";
+
+  // Columns read from the customer-dimensions frame (one row per customer, as-of snapshot).
+  public static final String CUSTOMER_ID = StagedSchemas.CUSTOMER_ID;
+  public static final String COHORT_MONTH = "cohort_month";
+  public static final String RFM_SEGMENT = "rfm_segment";
+  public static final String CLV_TIER = "clv_tier";
+  public static final String CHURN_STATUS = "churn_status";
+
+  public static final StructType SCHEMA = new StructType()
+      .add(PERIOD_TYPE, StringType, false)
+      .add(PERIOD_START, DateType, false)
+      .add(DIMENSION, StringType, false)
+      .add(DIMENSION_VALUE, StringType, true)
+      .add(RESPONSES, LongType, false)
+      .add(PROMOTERS, LongType, false)
+      .add(PASSIVES, LongType, false)
+      .add(DETRACTORS, LongType, false)
+      .add(NPS, DoubleType, false)
+      .add(NPS_MARGIN_95, DoubleType, false)
+      .add(IS_LOW_SAMPLE, BooleanType, false)
+      .add(PREVIOUS_NPS, DoubleType, true)
+      .add(NPS_CHANGE, DoubleType, true)
+      .add(NPS_CHANGE_P_VALUE, DoubleType, true)
+      .add(IS_SIGNIFICANT_CHANGE, BooleanType, true);
+
+  private static final UserDefinedFunction NPS_OF = udf(
+      (UDF3<Long, Long, Long, Double>) (p, d, n) ->
+          p == null || d == null || n == null || n == 0 ? null : VoiceStatistics.nps(p, d, n),
+      DoubleType);
+
+  private static final UserDefinedFunction MARGIN_OF = udf(
+      (UDF3<Long, Long, Long, Double>) (p, d, n) ->
+          p == null || d == null || n == null || n == 0 ? null : VoiceStatistics.npsMargin95(p, d, n),
+      DoubleType);
+
+  private static final UserDefinedFunction CHANGE_P_VALUE_OF = udf(
+      (UDF6<Long, Long, Long, Long, Long, Long, Double>) (p, d, n, pp, pd, pn) -> {
+        if (p == null || d == null || n == null || pp == null || pd == null || pn == null || n == 0 || pn == 0) {
+          return null;
+        }
+        double value = VoiceStatistics.npsChangePValue(p, d, n, pp, pd, pn);
+        return Double.isNaN(value) ? null : value;
+      },
+      DoubleType);
+
+  /**
+   * Builds nps_summary.
+   *
+   * @param factSurveyResponses fact_survey_responses ({@link FactSurveyResponses#SCHEMA}); CSAT rows are ignored
+   * @param customerDimensions one row per customer: customer_id, cohort_month (date), rfm_segment,
+   *     clv_tier, churn_status (any may be null); extra columns are ignored
+   * @param reportingZone IANA zone in which responses fall into months and quarters
+   * @param minResponses rows with fewer responses get is_low_sample = true ({@code voice.min-responses})
+   */
+  public static Dataset<Row> build(
+      Dataset<Row> factSurveyResponses, Dataset<Row> customerDimensions, String reportingZone, int minResponses) {
+    Column category = col(FactSurveyResponses.NPS_CATEGORY);
+    Dataset<Row> responses = factSurveyResponses
+        .filter(col(FactSurveyResponses.SURVEY_TYPE).equalTo(StagedSchemas.SURVEY_NPS));
+    Dataset<Row> counts = explodePeriods(
+            withSurveyDimensions(responses, customerDimensions), col(FactSurveyResponses.RESPONDED_AT), reportingZone)
+        .groupBy(PERIOD_TYPE, PERIOD_START, DIMENSION, DIMENSION_VALUE)
+        .agg(count(lit(1)).as(RESPONSES),
+            countWhere(category.equalTo(FactSurveyResponses.PROMOTER)).as(PROMOTERS),
+            countWhere(category.equalTo(FactSurveyResponses.PASSIVE)).as(PASSIVES),
+            countWhere(category.equalTo(FactSurveyResponses.DETRACTOR)).as(DETRACTORS));
+
+    WindowSpec series = seriesWindow();
+    // The lagged row counts only if it is the immediately preceding calendar period.
+    Column hasPrevious = lag(col(PERIOD_START), 1).over(series).equalTo(previousPeriodStart());
+    Column previousPromoters = when(hasPrevious, lag(col(PROMOTERS), 1).over(series));
+    Column previousDetractors = when(hasPrevious, lag(col(DETRACTORS), 1).over(series));
+    Column previousResponses = when(hasPrevious, lag(col(RESPONSES), 1).over(series));
+
+    Dataset<Row> result = counts
+        .withColumn("_prev_p", previousPromoters)
+        .withColumn("_prev_d", previousDetractors)
+        .withColumn("_prev_n", previousResponses)
+        .withColumn(NPS, NPS_OF.apply(col(PROMOTERS), col(DETRACTORS), col(RESPONSES)))
+        .withColumn(NPS_MARGIN_95, MARGIN_OF.apply(col(PROMOTERS), col(DETRACTORS), col(RESPONSES)))
+        .withColumn(IS_LOW_SAMPLE, col(RESPONSES).lt(minResponses))
+        .withColumn(PREVIOUS_NPS, NPS_OF.apply(col("_prev_p"), col("_prev_d"), col("_prev_n")))
+        .withColumn(NPS_CHANGE, col(NPS).minus(col(PREVIOUS_NPS)))
+        .withColumn(NPS_CHANGE_P_VALUE, CHANGE_P_VALUE_OF.apply(
+            col(PROMOTERS), col(DETRACTORS), col(RESPONSES), col("_prev_p"), col("_prev_d"), col("_prev_n")))
+        .withColumn(IS_SIGNIFICANT_CHANGE,
+            when(col(NPS_CHANGE_P_VALUE).isNotNull(),
+                col(NPS_CHANGE_P_VALUE).lt(VoiceStatistics.SIGNIFICANCE_LEVEL)));
+    return conform(result, SCHEMA);
+  }
+
+  // ---- shared plumbing of the voice summaries (package-private) ----
+
+  /** 1 for rows meeting the condition, summed: a long count that is 0, never null, for a group. */
+  static Column countWhere(Column condition) {
+    return sum(when(condition, lit(1L)).otherwise(lit(0L)));
+  }
+
+  /**
+   * Adds period_type and period_start, one copy of each row per period type: the month and the
+   * quarter that contain the instant's calendar day in the reporting zone.
+   */
+  static Dataset<Row> explodePeriods(Dataset<Row> frame, Column instant, String reportingZone) {
+    Column day = to_date(from_utc_timestamp(instant, reportingZone));
+    Column periods = array(
+        struct(lit(PERIOD_MONTH).as(PERIOD_TYPE), trunc(day, "month").as(PERIOD_START)),
+        struct(lit(PERIOD_QUARTER).as(PERIOD_TYPE), trunc(day, "quarter").as(PERIOD_START)));
+    return frame
+        .withColumn("_period", explode(periods))
+        .withColumn(PERIOD_TYPE, col("_period." + PERIOD_TYPE))
+        .withColumn(PERIOD_START, col("_period." + PERIOD_START))
+        .drop("_period");
+  }
+
+  /**
+   * Adds dimension and dimension_value, one copy of each row per dimension in which the row has a
+   * value: always {@code overall} (value null), and each named dimension whose value is not null.
+   * One explode instead of one aggregation per dimension.
+   *
+   * @param dimensions dimension name to the column giving its value (cast to string)
+   */
+  static Dataset<Row> explodeDimensions(Dataset<Row> frame, Map<String, Column> dimensions) {
+    List<Column> pairs = new ArrayList<>();
+    pairs.add(struct(lit(DIMENSION_OVERALL).as(DIMENSION), lit(null).cast(StringType).as(DIMENSION_VALUE)));
+    dimensions.forEach((name, value) ->
+        pairs.add(struct(lit(name).as(DIMENSION), value.cast(StringType).as(DIMENSION_VALUE))));
+    return frame
+        .withColumn("_dimension", explode(array(pairs.toArray(Column[]::new))))
+        .withColumn(DIMENSION, col("_dimension." + DIMENSION))
+        .withColumn(DIMENSION_VALUE, col("_dimension." + DIMENSION_VALUE))
+        .drop("_dimension")
+        .filter(col(DIMENSION).equalTo(DIMENSION_OVERALL).or(col(DIMENSION_VALUE).isNotNull()));
+  }
+
+  /**
+   * Joins each survey response to its customer's as-of dimensions (left join: anonymous and
+   * unknown customers keep null values) and explodes the seven survey dimensions.
+   */
+  static Dataset<Row> withSurveyDimensions(Dataset<Row> responses, Dataset<Row> customerDimensions) {
+    Dataset<Row> customers = customerDimensions.select(
+        col(CUSTOMER_ID).as("_dim_customer_id"),
+        // ISO date text (2024-01-01), which casts back to a date in any SQL engine.
+        col(COHORT_MONTH).cast(DateType).cast(StringType).as("_dim_cohort_month"),
+        col(RFM_SEGMENT).cast(StringType).as("_dim_rfm_segment"),
+        col(CLV_TIER).cast(StringType).as("_dim_clv_tier"),
+        col(CHURN_STATUS).cast(StringType).as("_dim_churn_status"));
+    Dataset<Row> joined = responses.join(
+        customers, col(FactSurveyResponses.CUSTOMER_ID).equalTo(col("_dim_customer_id")), "left");
+    Map<String, Column> dimensions = new LinkedHashMap<>();
+    dimensions.put(DIMENSION_CHANNEL, col(FactSurveyResponses.CHANNEL));
+    dimensions.put(DIMENSION_TOUCHPOINT, col(FactSurveyResponses.TOUCHPOINT));
+    dimensions.put(DIMENSION_COHORT_MONTH, col("_dim_cohort_month"));
+    dimensions.put(DIMENSION_RFM_SEGMENT, col("_dim_rfm_segment"));
+    dimensions.put(DIMENSION_CLV_TIER, col("_dim_clv_tier"));
+    dimensions.put(DIMENSION_CHURN_STATUS, col("_dim_churn_status"));
+    return explodeDimensions(joined, dimensions);
+  }
+
+  /** The series of one dimension value of one period type, in calendar order. */
+  static WindowSpec seriesWindow() {
+    return Window.partitionBy(col(PERIOD_TYPE), col(DIMENSION), col(DIMENSION_VALUE)).orderBy(col(PERIOD_START));
+  }
+
+  /** Start of the calendar period immediately before this row's period (a month or a quarter back). */
+  static Column previousPeriodStart() {
+    return when(col(PERIOD_TYPE).equalTo(PERIOD_MONTH), add_months(col(PERIOD_START), -1))
+        .otherwise(add_months(col(PERIOD_START), -3));
+  }
+
+  /** Selects exactly the schema's columns, in its order, cast to its types. */
+  static Dataset<Row> conform(Dataset<Row> frame, StructType schema) {
+    return frame.select(Arrays.stream(schema.fields())
+        .map(f -> col(f.name()).cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new));
+  }
+}

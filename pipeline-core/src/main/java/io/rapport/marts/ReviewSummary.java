@@ -1,0 +1,126 @@
+package io.rapport.marts;
+
+import static io.rapport.marts.NpsSummary.conform;
+import static io.rapport.marts.NpsSummary.countWhere;
+import static io.rapport.marts.NpsSummary.explodeDimensions;
+import static io.rapport.marts.NpsSummary.explodePeriods;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One row per period type (month, quarter), period start, dimension (overall, product, category)
+ * and dimension value that has reviews, for one as-of date: rating distribution, positive share
+ * (rating 4-5) with its Wilson lower bound, and reply rate and delay.
+ *
+ * <p>Reviews fall into periods by created_at in the reporting zone. A review without product_id
+ * counts in {@code overall} only, as SPEC section 5 says, even when it names a category (a
+ * category row then describes reviews of that category's products); a review with a product but
+ * no category counts in overall and product.
+ */
+public final class ReviewSummary {
+  private ReviewSummary() {}
+
+  public static final String TABLE = "review_summary";
+
+  public static final String PERIOD_TYPE = NpsSummary.PERIOD_TYPE;
+  public static final String PERIOD_START = NpsSummary.PERIOD_START;
+  public static final String DIMENSION = NpsSummary.DIMENSION;
+  public static final String DIMENSION_VALUE = NpsSummary.DIMENSION_VALUE;
+  public static final String REVIEWS = "reviews";
+  public static final String AVG_RATING = "avg_rating";
+  public static final String RATING_1 = "rating_1";
+  public static final String RATING_2 = "rating_2";
+  public static final String RATING_3 = "rating_3";
+  public static final String RATING_4 = "rating_4";
+  public static final String RATING_5 = "rating_5";
+  /** Share of reviews rated 4 or 5, as a fraction. */
+  public static final String POSITIVE_SHARE = "positive_share";
+  /** Lower bound of the 95% Wilson interval of positive_share, as a fraction. */
+  public static final String WILSON_LOWER_BOUND = "wilson_lower_bound";
+  /** Share of reviews with a reply (replied_at present), as a fraction. */
+  public static final String REPLY_RATE = "reply_rate";
+  /** Mean reply_hours of the replied reviews with a valid delay; null when none. */
+  public static final String AVG_REPLY_HOURS = "avg_reply_hours";
+
+  public static final String DIMENSION_OVERALL = NpsSummary.DIMENSION_OVERALL;
+  public static final String DIMENSION_PRODUCT = "product";
+  public static final String DIMENSION_CATEGORY = "category";
+
+  public static final StructType SCHEMA = new StructType()
+      .add(PERIOD_TYPE, StringType, false)
+      .add(PERIOD_START, DateType, false)
+      .add(DIMENSION, StringType, false)
+      .add(DIMENSION_VALUE, StringType, true)
+      .add(REVIEWS, LongType, false)
+      .add(AVG_RATING, DoubleType, false)
+      .add(RATING_1, LongType, false)
+      .add(RATING_2, LongType, false)
+      .add(RATING_3, LongType, false)
+      .add(RATING_4, LongType, false)
+      .add(RATING_5, LongType, false)
+      .add(POSITIVE_SHARE, DoubleType, false)
+      .add(WILSON_LOWER_BOUND, DoubleType, false)
+      .add(REPLY_RATE, DoubleType, false)
+      .add(AVG_REPLY_HOURS, DoubleType, true);
+
+  private static final String POSITIVE = "_positive";
+  private static final String REPLIED = "_replied";
+
+  private static final UserDefinedFunction WILSON_LOW = udf(
+      (UDF2<Long, Long, Double>) (k, n) -> k == null || n == null || n == 0
+          ? null : VoiceStatistics.wilsonLower(k, n, VoiceStatistics.Z_95),
+      DoubleType);
+
+  /**
+   * Builds review_summary.
+   *
+   * @param factReviews fact_reviews ({@link FactReviews#SCHEMA})
+   * @param reportingZone IANA zone in which reviews fall into months and quarters
+   */
+  public static Dataset<Row> build(Dataset<Row> factReviews, String reportingZone) {
+    Map<String, Column> dimensions = new LinkedHashMap<>();
+    dimensions.put(DIMENSION_PRODUCT, col(FactReviews.PRODUCT_ID));
+    // SPEC: "a review without a product counts in overall only", so not in its category either.
+    dimensions.put(DIMENSION_CATEGORY,
+        when(col(FactReviews.PRODUCT_ID).isNotNull(), col(FactReviews.CATEGORY)));
+    Column rating = col(FactReviews.RATING);
+
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(avg(rating).as(AVG_RATING));
+    String[] ratingColumns = {RATING_1, RATING_2, RATING_3, RATING_4, RATING_5};
+    for (int stars = 1; stars <= 5; stars++) {
+      aggregates.add(countWhere(rating.equalTo(stars)).as(ratingColumns[stars - 1]));
+    }
+    aggregates.add(countWhere(rating.between(4, 5)).as(POSITIVE));
+    aggregates.add(count(col(FactReviews.REPLIED_AT)).as(REPLIED));
+    aggregates.add(avg(col(FactReviews.REPLY_HOURS)).as(AVG_REPLY_HOURS));
+
+    Dataset<Row> counts = explodePeriods(
+            explodeDimensions(factReviews, dimensions), col(FactReviews.CREATED_AT), reportingZone)
+        .groupBy(PERIOD_TYPE, PERIOD_START, DIMENSION, DIMENSION_VALUE)
+        .agg(count(lit(1)).as(REVIEWS), aggregates.toArray(Column[]::new));
+    return conform(counts
+        .withColumn(POSITIVE_SHARE, col(POSITIVE).divide(col(REVIEWS)))
+        .withColumn(WILSON_LOWER_BOUND, WILSON_LOW.apply(col(POSITIVE), col(REVIEWS)))
+        .withColumn(REPLY_RATE, col(REPLIED).divide(col(REVIEWS))), SCHEMA);
+  }
+}
