@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -235,14 +234,5 @@ final class SourceContract {
   /** Backtick-quotes a column name for col()/expr() (names may contain dots or spaces). */
   static String quote(String name) {
     return "`" + name.replace("`", "``") + "`";
-  }
-
-  /** Every export column used by this mapping that exists in the given columns. */
-  Set<String> usedColumns(List<String> exportColumns) {
-    Set<String> used = new TreeSet<>();
-    for (String c : canonical) {
-      find(exportColumns, settings.sourceColumn(c)).ifPresent(used::add);
-    }
-    return used;
   }
 }
