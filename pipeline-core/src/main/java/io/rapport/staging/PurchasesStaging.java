@@ -1,0 +1,170 @@
+package io.rapport.staging;
+
+import static io.rapport.schema.StagedSchemas.*;
+import static io.rapport.staging.Rules.decimal;
+import static io.rapport.staging.Rules.integer;
+import static io.rapport.staging.Rules.quoted;
+import static io.rapport.staging.Rules.text;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
+import io.rapport.staging.Rules.Rule;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Purchases rules (SPEC 2, purchases; checked in this order, first failure wins): malformed_row,
+ * missing_order_id, invalid_line_number, missing_customer_id, invalid_timestamp, invalid_quantity,
+ * zero_quantity, invalid_price, negative_price, unknown_status, unknown_currency.
+ *
+ * <p>Status: case-insensitive; {@code completed}/{@code complete}, {@code cancelled}/{@code canceled},
+ * {@code returned}/{@code return}/{@code refunded}; empty means completed. A completed line with a
+ * negative quantity is a return: its status becomes {@code returned} (quantity keeps its sign).
+ * Currency: upper-cased; empty means {@code defaults.currency}, else the reporting currency.
+ * {@code unit_price} and {@code currency} stay as in the export; {@code line_amount} =
+ * quantity x unit_price x rate, in the reporting currency, rounded half-up to 4 decimals.
+ */
+final class PurchasesStaging {
+  private PurchasesStaging() {}
+
+  private static final String ORDER_TS_TEXT = "_t_order_ts_text";
+  private static final String LINE_TEXT = "_t_line_text";
+  private static final String QTY_TEXT = "_t_quantity_text";
+  private static final String PRICE_TEXT = "_t_price_text";
+  private static final String PRICE = "_t_price";
+  private static final String STATUS_TEXT = "_t_status_text";
+  private static final String ORDER_DATE = "_t_order_date";
+  private static final String RATE = "_t_rate";
+  /** unit_price bound: decimal(18,4) holds 14 integer digits. */
+  private static final BigDecimal MAX_PRICE = new BigDecimal("1e14");
+
+  /**
+   * @param canonical canonical values (see {@link SourceContract#canonicalValues}) with origin columns
+   * @param rates exchange-rate validity ranges from {@link FxRates#ranges}, or null without a rates file
+   * @param lineNumberPresent whether line_number is part of the natural key
+   */
+  static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String reportingCurrency,
+      String reportingZone, String defaultCurrency, Dataset<Row> rates, boolean lineNumberPresent, String format) {
+    String fallbackCurrency = defaultCurrency == null ? reportingCurrency : defaultCurrency;
+    Column statusText = lower(col(STATUS_TEXT));
+    Column status = when(col(STATUS_TEXT).isNull(), lit(STATUS_COMPLETED))
+        .when(statusText.isin("completed", "complete"), lit(STATUS_COMPLETED))
+        .when(statusText.isin("cancelled", "canceled"), lit(STATUS_CANCELLED))
+        .when(statusText.isin("returned", "return", "refunded"), lit(STATUS_RETURNED));
+
+    Dataset<Row> df = canonical
+        .withColumn("_t_order_id", text(ORDER_ID))
+        .withColumn(LINE_TEXT, text(LINE_NUMBER))
+        .withColumn("_t_line_number", integer(LINE_TEXT))
+        .withColumn("_t_customer_id", text(CUSTOMER_ID))
+        .withColumn(ORDER_TS_TEXT, text(ORDER_TS))
+        .withColumn("_t_order_ts", Rules.timestamp(canonical, ORDER_TS, timestamps))
+        .withColumn(QTY_TEXT, text(QUANTITY))
+        .withColumn("_t_quantity", integer(QTY_TEXT))
+        .withColumn(PRICE_TEXT, text(UNIT_PRICE))
+        .withColumn(PRICE, decimal(PRICE_TEXT))
+        .withColumn("_t_currency", upper(coalesce(text(CURRENCY), lit(fallbackCurrency))))
+        .withColumn(STATUS_TEXT, text(STATUS))
+        .withColumn("_t_status_parsed", status)
+        .withColumn("_t_status", when(col("_t_status_parsed").equalTo(lit(STATUS_COMPLETED))
+            .and(col("_t_quantity").lt(0)), lit(STATUS_RETURNED)).otherwise(col("_t_status_parsed")))
+        .withColumn(ORDER_DATE, to_date(from_utc_timestamp(col("_t_order_ts"), reportingZone)));
+
+    Column isReporting = col("_t_currency").equalTo(lit(reportingCurrency));
+    Column one = lit(BigDecimal.ONE).cast(FxRates.RATE_TYPE);
+    if (rates != null) {
+      Column match = col("_t_currency").equalTo(col(FxRates.CURRENCY))
+          .and(col(ORDER_DATE).geq(col(FxRates.FROM)))
+          .and(col(FxRates.TO).isNull().or(col(ORDER_DATE).lt(col(FxRates.TO))));
+      // Validity ranges do not overlap, so each line matches at most one rate: no row is duplicated.
+      df = df.join(broadcast(rates), match, "left")
+          .withColumn(RATE, when(isReporting, one).otherwise(col(FxRates.RATE)))
+          .drop(FxRates.CURRENCY, FxRates.FROM, FxRates.TO, FxRates.RATE);
+    } else {
+      df = df.withColumn(RATE, when(isReporting, one));
+    }
+    Column unitPrice = when(abs(col(PRICE)).lt(lit(MAX_PRICE)), col(PRICE).cast(MONEY));
+    df = df.withColumn("_t_unit_price", unitPrice)
+        .withColumn("_t_line_amount", col("_t_quantity").cast(DataTypes.createDecimalType(10, 0))
+            .multiply(col("_t_unit_price")).multiply(col(RATE)).cast(MONEY));
+
+    Column currencyDetail = rates == null
+        ? concat(lit("currency '"), col("_t_currency"), lit("' differs from the reporting currency " + reportingCurrency
+            + " and no sources.fx-rates file is configured"))
+        : concat(lit("currency '"), col("_t_currency"), lit("' has no exchange rate to " + reportingCurrency
+            + " on or before "), coalesce(col(ORDER_DATE).cast(DataTypes.StringType), lit("the order date")));
+    List<Rule> rules = List.of(
+        Rules.malformed(format),
+        new Rule(RejectReason.MISSING_ORDER_ID, col("_t_order_id").isNull(), lit("order_id is empty")),
+        new Rule(RejectReason.INVALID_LINE_NUMBER, col(LINE_TEXT).isNotNull().and(col("_t_line_number").isNull()),
+            quoted("line_number", col(LINE_TEXT), "is not an integer")),
+        new Rule(RejectReason.MISSING_CUSTOMER_ID, col("_t_customer_id").isNull(), lit("customer_id is empty")),
+        new Rule(RejectReason.INVALID_TIMESTAMP, col("_t_order_ts").isNull(),
+            quoted("order_ts", col(ORDER_TS_TEXT), "is not " + timestamps.expectation())),
+        new Rule(RejectReason.INVALID_QUANTITY, col("_t_quantity").isNull(),
+            quoted("quantity", col(QTY_TEXT), "is not an integer")),
+        new Rule(RejectReason.ZERO_QUANTITY, col("_t_quantity").equalTo(0),
+            quoted("quantity", col(QTY_TEXT), "must be a non-zero integer")),
+        new Rule(RejectReason.INVALID_PRICE, col("_t_unit_price").isNull(),
+            quoted("unit_price", col(PRICE_TEXT), "is not a number that fits decimal(18,4)")),
+        new Rule(RejectReason.NEGATIVE_PRICE, col("_t_unit_price").lt(0),
+            quoted("unit_price", col(PRICE_TEXT), "must be >= 0")),
+        new Rule(RejectReason.UNKNOWN_STATUS, col("_t_status").isNull(),
+            quoted("status", col(STATUS_TEXT), "is not completed, cancelled or returned")),
+        new Rule(RejectReason.UNKNOWN_CURRENCY, col(RATE).isNull(), currencyDetail),
+        new Rule(RejectReason.INVALID_PRICE, col("_t_line_amount").isNull(),
+            lit("line amount quantity x unit_price x rate does not fit decimal(18,4)")));
+    df = Rules.withReason(df, rules);
+
+    Map<String, Column> out = new LinkedHashMap<>();
+    out.put(ORDER_ID, col("_t_order_id"));
+    out.put(LINE_NUMBER, col("_t_line_number"));
+    out.put(CUSTOMER_ID, col("_t_customer_id"));
+    out.put(ORDER_TS, col("_t_order_ts"));
+    out.put(PRODUCT_ID, text(PRODUCT_ID));
+    out.put(CATEGORY, text(CATEGORY));
+    out.put(QUANTITY, col("_t_quantity"));
+    out.put(UNIT_PRICE, col("_t_unit_price"));
+    out.put(CURRENCY, col("_t_currency"));
+    out.put(LINE_AMOUNT, col("_t_line_amount"));
+    out.put(STATUS, col("_t_status"));
+    out.put(CHANNEL, text(CHANNEL));
+    out.put(COUNTRY, text(COUNTRY));
+    out.put(SOURCE_FILE, col(SourceReader.FILE));
+
+    List<Column> key = new ArrayList<>();
+    List<Column> wholeRow = new ArrayList<>();
+    out.forEach((name, value) -> {
+      if (!name.equals(SOURCE_FILE)) {
+        wholeRow.add(value.as(name));
+      }
+    });
+    Column rowJson = to_json(struct(wholeRow.toArray(Column[]::new)));
+    if (lineNumberPresent) {
+      // (order_id, line_number); a line without a number falls back to its whole row.
+      key.add(col("_t_order_id"));
+      key.add(coalesce(col("_t_line_number").cast(DataTypes.StringType), rowJson));
+    } else {
+      key.add(rowJson);
+    }
+    return new Validated(df, out, col("_t_order_ts"), key);
+  }
+}

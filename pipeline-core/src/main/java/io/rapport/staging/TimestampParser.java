@@ -1,0 +1,146 @@
+package io.rapport.staging;
+
+import io.rapport.errors.ConfigurationException;
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+
+/**
+ * Turns a source's timestamp text into a UTC instant, returning null when the text does not parse.
+ *
+ * <p>With a {@code timestamp-format} (a {@link DateTimeFormatter} pattern, which Spark's datetime
+ * patterns follow), the text is a local time in the source's {@code time-zone}, unless the pattern
+ * itself parses an offset or zone. Without one, the text is ISO-8601: with an offset or {@code Z}
+ * the offset is used ({@code 2024-03-01T10:00:00+01:00}), without one the source zone applies
+ * ({@code 2024-03-01T10:00:00}, also with a space instead of {@code T}); a bare date is the start
+ * of that day. Parsing is strict: 30 February is an error, not 1 March.
+ *
+ * <p>A plain Java function rather than Spark's {@code to_timestamp}, so that an invalid value is
+ * always a null (a reject), never a {@code SparkUpgradeException} from the legacy-parser check.
+ */
+public final class TimestampParser implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String pattern;
+  private final String zone;
+  private transient DateTimeFormatter formatter;
+  private transient DateTimeFormatter offsetWithoutColon;
+  private transient ZoneId zoneId;
+
+  /**
+   * @param pattern the timestamp-format, or null for ISO-8601
+   * @param zone IANA zone of local times
+   * @param what the configuration key, for error messages ("sources.purchases")
+   * @throws ConfigurationException when the pattern or zone is invalid
+   */
+  public TimestampParser(String pattern, String zone, String what) {
+    this.pattern = pattern == null || pattern.isBlank() ? null : pattern;
+    this.zone = zone;
+    try {
+      ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw new ConfigurationException("Invalid " + what + ".time-zone '" + zone + "': not an IANA zone id (" + e.getMessage() + ")");
+    }
+    if (this.pattern != null) {
+      try {
+        buildPattern(this.pattern);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("Invalid " + what + ".timestamp-format '" + pattern + "': " + e.getMessage());
+      }
+    }
+  }
+
+  /** The pattern, or null for ISO-8601. */
+  public String pattern() {
+    return pattern;
+  }
+
+  public String zone() {
+    return zone;
+  }
+
+  /** How the expected format is described in reject details. */
+  public String expectation() {
+    return pattern == null
+        ? "an ISO-8601 timestamp (zone " + zone + " when it has no offset)"
+        : "a timestamp in pattern '" + pattern + "' (zone " + zone + ")";
+  }
+
+  private static DateTimeFormatter buildPattern(String pattern) {
+    // STRICT resolution rejects 30 February; the era default lets 'yyyy' (year-of-era) resolve.
+    return new DateTimeFormatterBuilder()
+        .appendPattern(pattern)
+        .parseDefaulting(ChronoField.ERA, 1)
+        .toFormatter()
+        .withResolverStyle(ResolverStyle.STRICT);
+  }
+
+  private void init() {
+    if (zoneId == null) {
+      zoneId = ZoneId.of(zone);
+      formatter = pattern == null ? DateTimeFormatter.ISO_DATE_TIME : buildPattern(pattern);
+      offsetWithoutColon = new DateTimeFormatterBuilder()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+          .appendOffset("+HHmm", "Z")
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
+    }
+  }
+
+  /** The instant, or null when the text is null, blank or does not parse. */
+  public Timestamp parse(String text) {
+    Instant instant = parseInstant(text);
+    return instant == null ? null : Timestamp.from(instant);
+  }
+
+  /** The instant, or null when the text is null, blank or does not parse. */
+  public Instant parseInstant(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    init();
+    String s = text.trim();
+    try {
+      if (pattern != null) {
+        return toInstant(formatter.parseBest(s, ZonedDateTime::from, OffsetDateTime::from, LocalDateTime::from, LocalDate::from));
+      }
+      if (s.length() > 10 && s.charAt(10) == ' ') {
+        s = s.substring(0, 10) + 'T' + s.substring(11);
+      }
+      if (s.length() == 10) {
+        return LocalDate.parse(s, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay(zoneId).toInstant();
+      }
+      try {
+        return toInstant(formatter.parseBest(s, ZonedDateTime::from, LocalDateTime::from));
+      } catch (DateTimeException e) {
+        return OffsetDateTime.parse(s, offsetWithoutColon).toInstant();
+      }
+    } catch (DateTimeException | ArithmeticException e) {
+      return null;
+    }
+  }
+
+  private Instant toInstant(TemporalAccessor parsed) {
+    if (parsed instanceof ZonedDateTime z) {
+      return z.toInstant();
+    }
+    if (parsed instanceof OffsetDateTime o) {
+      return o.toInstant();
+    }
+    if (parsed instanceof LocalDateTime l) {
+      return l.atZone(zoneId).toInstant();
+    }
+    return ((LocalDate) parsed).atStartOfDay(zoneId).toInstant();
+  }
+}

@@ -1,0 +1,18 @@
+package io.rapport.staging;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A source's rows after its rules ran: {@code frame} keeps the origin columns of
+ * {@link SourceReader}, {@link Rules#RAW_RECORD}, {@link Rules#REASON_CODE} and
+ * {@link Rules#REASON_DETAIL} (null for a valid row), and typed values.
+ *
+ * @param output staged column name -> its value over {@code frame}, for every column of the staged schema
+ * @param eventTs the timestamp the as-of cut applies to
+ * @param naturalKey columns identifying copies of the same row
+ */
+record Validated(Dataset<Row> frame, Map<String, Column> output, Column eventTs, List<Column> naturalKey) {}
