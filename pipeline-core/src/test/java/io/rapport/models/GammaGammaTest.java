@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rapport.models.BgNbdTest.CdnowSummaries;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
