@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-class CustomerSummariesTest extends SparkTestSupport {
+public class CustomerSummariesTest extends SparkTestSupport {
 
   static final StructType PURCHASE_DAYS = new StructType()
       .add(CustomerSummaries.CUSTOMER_ID, DataTypes.StringType)
