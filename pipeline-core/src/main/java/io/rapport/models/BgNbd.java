@@ -80,6 +80,12 @@ public final class BgNbd {
     for (int i = 0; i < 4; i++) {
       params.put(names[i], p[i]);
     }
+    for (double v : p) {
+      if (!(v > 0) || !Double.isFinite(v)) {
+        return new ModelFit(ModelFit.BG_NBD, params, Map.of(), Double.NaN, customers, result.iterations(), false, null,
+            "optimiser left the representable parameter range: " + params);
+      }
+    }
     double ll = -result.value() * n;
     if (!result.converged()) {
       return new ModelFit(ModelFit.BG_NBD, params, Map.of(), ll, customers, result.iterations(), false, null,

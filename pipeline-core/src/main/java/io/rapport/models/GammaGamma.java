@@ -61,6 +61,12 @@ public final class GammaGamma {
     for (int i = 0; i < 3; i++) {
       params.put(names[i], est[i]);
     }
+    for (double v : est) {
+      if (!(v > 0) || !Double.isFinite(v)) {
+        return new ModelFit(ModelFit.GAMMA_GAMMA, params, Map.of(), Double.NaN, customers, result.iterations(), false, null,
+            "optimiser left the representable parameter range: " + params);
+      }
+    }
     double ll = -result.value() * n;
     if (!result.converged()) {
       return new ModelFit(ModelFit.GAMMA_GAMMA, params, Map.of(), ll, customers, result.iterations(), false, null,
