@@ -1,0 +1,123 @@
+package io.rapport.intermediate;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import io.rapport.schema.StagedSchemas;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One row per customer with at least one purchase day up to the observation end: the
+ * recency-frequency-monetary summary the CLV models are fitted on (SPEC section 5, CLV).
+ *
+ * <ul>
+ *   <li>{@code frequency} x = purchase days - 1 (repeat purchase days);</li>
+ *   <li>{@code recency} t_x = (last purchase day - first purchase day) / time unit;</li>
+ *   <li>{@code t} T = (observation end - first purchase day) / time unit. Observation ends at the
+ *       end of the as-of day, and purchase days are whole days, so whole days are counted: a
+ *       customer whose first purchase is on the as-of day has T = 0. This matches the CDNOW
+ *       convention (calibration through 1997-09-30 inclusive, T = (1997-09-30 - first day) / 7);</li>
+ *   <li>{@code monetary_value} = mean net amount of the repeat purchase days (all days but the
+ *       first); <b>null when frequency = 0</b> (a mean over no days is undefined; lifetimes and
+ *       the CDNOW files write 0 there);</li>
+ *   <li>{@code historical_net_revenue} = sum of the net amounts of all purchase days.</li>
+ * </ul>
+ */
+public final class CustomerSummaries {
+  private CustomerSummaries() {}
+
+  /** Input: one row per customer and reporting-zone purchase day. */
+  public static final String PURCHASE_DATE = "purchase_date";
+  /** Input: net amount of that day's purchases, decimal(18,4). */
+  public static final String NET_AMOUNT = "net_amount";
+
+  public static final String CUSTOMER_ID = StagedSchemas.CUSTOMER_ID;
+  public static final String FREQUENCY = "frequency";
+  public static final String RECENCY = "recency";
+  public static final String T = "t";
+  public static final String MONETARY_VALUE = "monetary_value";
+  public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
+  public static final String HISTORICAL_NET_REVENUE = "historical_net_revenue";
+
+  public static final StructType SCHEMA = new StructType()
+      .add(CUSTOMER_ID, StringType, false)
+      .add(FREQUENCY, LongType, false)
+      .add(RECENCY, DoubleType, false)
+      .add(T, DoubleType, false)
+      .add(MONETARY_VALUE, StagedSchemas.MONEY, true)
+      .add(FIRST_PURCHASE_DATE, DateType, false)
+      .add(HISTORICAL_NET_REVENUE, StagedSchemas.MONEY, true);
+
+  /**
+   * Summarises purchase days.
+   *
+   * @param purchaseDays columns {@code customer_id} (string), {@code purchase_date} (date,
+   *     reporting zone), {@code net_amount} (decimal(18,4)); exactly one row per customer and
+   *     purchase day (several orders on a day are already merged). Days after
+   *     {@code observationEnd} are ignored.
+   * @param observationEnd the as-of date (inclusive)
+   * @param timeUnitDays length of the model time unit in days (7 = weeks)
+   */
+  public static Dataset<Row> build(Dataset<Row> purchaseDays, LocalDate observationEnd, double timeUnitDays) {
+    if (!(timeUnitDays > 0)) {
+      throw new IllegalArgumentException("Cannot summarise customers: time unit must be positive days, got " + timeUnitDays);
+    }
+    requireColumns(purchaseDays, List.of(CUSTOMER_ID, PURCHASE_DATE, NET_AMOUNT));
+    Column end = lit(Date.valueOf(observationEnd));
+    Dataset<Row> perCustomer = purchaseDays
+        .filter(col(PURCHASE_DATE).leq(end))
+        .groupBy(col(CUSTOMER_ID))
+        .agg(
+            min(PURCHASE_DATE).as("first_day"),
+            max(PURCHASE_DATE).as("last_day"),
+            count(lit(1)).as("days"),
+            sum(col(NET_AMOUNT)).as("total"),
+            // the first day's amount: all but it make up the repeat purchases
+            min_by(col(NET_AMOUNT), col(PURCHASE_DATE)).as("first_amount"));
+    Column repeatDays = col("days").minus(1);
+    return conform(perCustomer.select(
+        col(CUSTOMER_ID),
+        repeatDays.as(FREQUENCY),
+        datediff(col("last_day"), col("first_day")).divide(timeUnitDays).as(RECENCY),
+        datediff(end, col("first_day")).divide(timeUnitDays).as(T),
+        when(repeatDays.gt(0), col("total").minus(col("first_amount")).divide(repeatDays)).as(MONETARY_VALUE),
+        col("first_day").as(FIRST_PURCHASE_DATE),
+        col("total").as(HISTORICAL_NET_REVENUE)), SCHEMA);
+  }
+
+  /** Selects exactly the schema's columns, in its order, cast to its types. */
+  static Dataset<Row> conform(Dataset<Row> frame, StructType schema) {
+    Column[] columns = Arrays.stream(schema.fields())
+        .map((StructField f) -> col(f.name()).cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new);
+    return frame.select(columns);
+  }
+
+  private static void requireColumns(Dataset<Row> frame, List<String> required) {
+    List<String> present = Arrays.asList(frame.columns());
+    List<String> missing = required.stream().filter(c -> !present.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("Cannot summarise customers: missing column " + String.join(", ", missing)
+          + " (present: " + String.join(", ", present) + ")");
+    }
+  }
+}

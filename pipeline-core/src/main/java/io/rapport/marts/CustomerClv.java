@@ -1,0 +1,207 @@
+package io.rapport.marts;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import io.rapport.config.RapportSettings;
+import io.rapport.intermediate.CustomerSummaries;
+import io.rapport.models.BgNbdParameters;
+import io.rapport.models.ClvFits;
+import io.rapport.models.GammaGammaParameters;
+import io.rapport.schema.StagedSchemas;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF4;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One row per customer with at least one purchase up to the as-of date: the BG/NBD and
+ * Gamma-Gamma predictions and the customer lifetime value ({@code customer_clv}, SPEC section 5).
+ *
+ * <ul>
+ *   <li>{@code frequency}, {@code recency}, {@code t}, {@code monetary_value},
+ *       {@code historical_net_revenue}: from {@link CustomerSummaries} (model time unit);</li>
+ *   <li>{@code p_alive}: BG/NBD P(alive | x, t_x, T) (1 for customers without repeat purchases);</li>
+ *   <li>{@code expected_purchases}: BG/NBD E[X(t_H) | x, t_x, T] over the horizon of H =
+ *       {@code clv.horizon-months} months of 365.25/12 days, converted to time units;</li>
+ *   <li>{@code expected_avg_order_value}: Gamma-Gamma E[Z | x, zbar] = p (v + x zbar) / (p x +
+ *       q - 1) for customers with repeat purchases (a negative zbar counts as 0), the population
+ *       mean p v / (q - 1) for one-time buyers;</li>
+ *   <li>{@code clv} = sum over m = 1..H of expected_avg_order_value x (E[X(t_m)] - E[X(t_{m-1})])
+ *       / (1 + monthly discount rate)^m, with t_m = m months;</li>
+ *   <li>{@code clv_tier}: with k = {@code clv.tiers} names, lowest first, the cut points are
+ *       c_j = percentile_approx(clv, j/k) for j = 1..k-1 over all customers with a clv, and a
+ *       customer's tier is the name at index (number of cut points strictly below its clv). Ties
+ *       at a cut go to the lower tier, so equal CLVs always share a tier and a heavily tied
+ *       distribution (many equal CLVs) can leave a tier empty.</li>
+ * </ul>
+ * When BG/NBD did not converge, p_alive, expected_purchases, clv and clv_tier are null; when
+ * Gamma-Gamma did not converge, expected_avg_order_value, clv and clv_tier are null.
+ */
+public final class CustomerClv {
+  private CustomerClv() {}
+
+  public static final String CUSTOMER_ID = StagedSchemas.CUSTOMER_ID;
+  public static final String FREQUENCY = CustomerSummaries.FREQUENCY;
+  public static final String RECENCY = CustomerSummaries.RECENCY;
+  public static final String T = CustomerSummaries.T;
+  public static final String MONETARY_VALUE = CustomerSummaries.MONETARY_VALUE;
+  public static final String P_ALIVE = "p_alive";
+  public static final String EXPECTED_PURCHASES = "expected_purchases";
+  public static final String EXPECTED_AVG_ORDER_VALUE = "expected_avg_order_value";
+  public static final String CLV = "clv";
+  public static final String HISTORICAL_NET_REVENUE = CustomerSummaries.HISTORICAL_NET_REVENUE;
+  public static final String CLV_TIER = "clv_tier";
+
+  public static final StructType SCHEMA = new StructType()
+      .add(CUSTOMER_ID, StringType, false)
+      .add(FREQUENCY, LongType, false)
+      .add(RECENCY, DoubleType, false)
+      .add(T, DoubleType, false)
+      .add(MONETARY_VALUE, StagedSchemas.MONEY, true)
+      .add(P_ALIVE, DoubleType, true)
+      .add(EXPECTED_PURCHASES, DoubleType, true)
+      .add(EXPECTED_AVG_ORDER_VALUE, StagedSchemas.MONEY, true)
+      .add(CLV, StagedSchemas.MONEY, true)
+      .add(HISTORICAL_NET_REVENUE, StagedSchemas.MONEY, true)
+      .add(CLV_TIER, StringType, true);
+
+  /** Average month in days, as the SPEC defines the horizon. */
+  public static final double DAYS_PER_MONTH = 365.25 / 12;
+
+  private static final StructType PREDICTION = new StructType()
+      .add(P_ALIVE, DoubleType, true)
+      .add(EXPECTED_PURCHASES, DoubleType, true)
+      .add(EXPECTED_AVG_ORDER_VALUE, DoubleType, true)
+      .add(CLV, DoubleType, true);
+
+  /**
+   * Builds the table from customer summaries ({@link CustomerSummaries#SCHEMA}) and the fits of
+   * the same run. A lazy transformation: the per-customer math runs in a UDF whose closure holds
+   * only the fitted parameters.
+   */
+  public static Dataset<Row> build(Dataset<Row> summaries, ClvFits fits, RapportSettings.Clv settings) {
+    Predictor predictor = new Predictor(
+        fits.bgNbdParameters().orElse(null),
+        fits.gammaGammaParameters().orElse(null),
+        settings.horizonMonths(),
+        DAYS_PER_MONTH / settings.timeUnitDays(),
+        settings.monthlyDiscountRate());
+    // Marked non-deterministic so the optimiser evaluates it once per row, not once per field.
+    UserDefinedFunction predict = functions.udf(predictor, PREDICTION).asNondeterministic();
+    Dataset<Row> predicted = summaries
+        .withColumn("_prediction", predict.apply(col(FREQUENCY), col(RECENCY), col(T), col(MONETARY_VALUE)))
+        .select(
+            col(CUSTOMER_ID), col(FREQUENCY), col(RECENCY), col(T), col(MONETARY_VALUE),
+            col("_prediction." + P_ALIVE).as(P_ALIVE),
+            col("_prediction." + EXPECTED_PURCHASES).as(EXPECTED_PURCHASES),
+            col("_prediction." + EXPECTED_AVG_ORDER_VALUE).cast(StagedSchemas.MONEY).as(EXPECTED_AVG_ORDER_VALUE),
+            col("_prediction." + CLV).cast(StagedSchemas.MONEY).as(CLV),
+            col(HISTORICAL_NET_REVENUE));
+    return conform(withTiers(predicted, settings.tiers()), SCHEMA);
+  }
+
+  /** Adds clv_tier by approximate quantiles of clv, computed in an aggregate and cross-joined back. */
+  static Dataset<Row> withTiers(Dataset<Row> frame, List<String> tiers) {
+    if (tiers.isEmpty()) {
+      throw new IllegalArgumentException("Cannot assign CLV tiers: clv.tiers is empty");
+    }
+    Column names = array(tiers.stream().map(functions::lit).toArray(Column[]::new));
+    int k = tiers.size();
+    if (k == 1) {
+      return frame.withColumn(CLV_TIER, when(col(CLV).isNotNull(), lit(tiers.get(0))));
+    }
+    String percentages = IntStream.range(1, k)
+        .mapToObj(j -> String.format(Locale.ROOT, "%.17g", (double) j / k))
+        .collect(Collectors.joining(", "));
+    Dataset<Row> cuts = frame.agg(expr("percentile_approx(" + CLV + ", array(" + percentages + "), 10000)").as("_clv_cuts"));
+    Column below = lit(0);
+    for (int j = 0; j < k - 1; j++) {
+      below = below.plus(when(col(CLV).gt(element_at(col("_clv_cuts"), j + 1)), 1).otherwise(0));
+    }
+    return frame.crossJoin(broadcast(cuts))
+        .withColumn(CLV_TIER, when(col(CLV).isNotNull(), element_at(names, below.plus(1))));
+  }
+
+  private static Dataset<Row> conform(Dataset<Row> frame, StructType schema) {
+    return frame.select(Arrays.stream(schema.fields())
+        .map((StructField f) -> col(f.name()).cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new));
+  }
+
+  /** The per-customer model math; serializable, holding only parameters and settings. */
+  static final class Predictor implements UDF4<Long, Double, Double, BigDecimal, Row> {
+    private final BgNbdParameters bgNbd;
+    private final GammaGammaParameters gammaGamma;
+    private final int horizonMonths;
+    private final double unitsPerMonth;
+    private final double monthlyDiscountRate;
+
+    Predictor(BgNbdParameters bgNbd, GammaGammaParameters gammaGamma, int horizonMonths, double unitsPerMonth, double monthlyDiscountRate) {
+      this.bgNbd = bgNbd;
+      this.gammaGamma = gammaGamma;
+      this.horizonMonths = horizonMonths;
+      this.unitsPerMonth = unitsPerMonth;
+      this.monthlyDiscountRate = monthlyDiscountRate;
+    }
+
+    @Override
+    public Row call(Long frequency, Double recency, Double t, BigDecimal monetaryValue) {
+      if (frequency == null || recency == null || t == null) {
+        return RowFactory.create(null, null, null, null);
+      }
+      double x = frequency;
+      Double pAlive = null;
+      Double expectedPurchases = null;
+      double[] cumulative = null;
+      if (bgNbd != null) {
+        pAlive = finite(bgNbd.probabilityAlive(x, recency, t));
+        cumulative = new double[horizonMonths + 1];
+        for (int m = 1; m <= horizonMonths; m++) {
+          cumulative[m] = bgNbd.conditionalExpectedPurchases(m * unitsPerMonth, x, recency, t);
+        }
+        expectedPurchases = finite(cumulative[horizonMonths]);
+      }
+      Double averageValue = null;
+      if (gammaGamma != null) {
+        averageValue = x > 0 && monetaryValue != null
+            ? finite(gammaGamma.conditionalExpectedValue(x, Math.max(0.0, monetaryValue.doubleValue())))
+            : finite(gammaGamma.populationMeanValue());
+      }
+      Double clv = null;
+      if (cumulative != null && averageValue != null && expectedPurchases != null) {
+        double sum = 0;
+        double discount = 1;
+        for (int m = 1; m <= horizonMonths; m++) {
+          discount /= 1 + monthlyDiscountRate;
+          sum += averageValue * (cumulative[m] - cumulative[m - 1]) * discount;
+        }
+        clv = finite(sum);
+      }
+      return RowFactory.create(pAlive, expectedPurchases, averageValue, clv);
+    }
+
+    private static Double finite(double v) {
+      return Double.isFinite(v) ? v : null;
+    }
+  }
+}
