@@ -1,0 +1,54 @@
+package io.rapport.intermediate;
+
+import static io.rapport.schema.StagedSchemas.MONEY;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import io.rapport.marts.FactOrders;
+import io.rapport.marts.SchemaProjection;
+import io.rapport.schema.StagedSchemas;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One row per customer and purchase day (a reporting-zone calendar day with at least one
+ * purchase, SPEC 3), for one as-of date.
+ *
+ * <p>Only purchase orders ({@link FactOrders#IS_PURCHASE}) make a purchase day, and
+ * {@link #NET_AMOUNT} sums the net amounts of that day's purchase orders only: a returns-only
+ * order is not a purchase, so it neither creates a purchase day nor lowers one. This frame feeds
+ * churn (purchase days, not orders) and the CLV models, which read exactly
+ * (customer_id, purchase_date, net_amount).
+ */
+public final class CustomerPurchaseDays {
+  private CustomerPurchaseDays() {}
+
+  public static final String CUSTOMER_ID = StagedSchemas.CUSTOMER_ID;
+  /** The order_date (reporting zone) of the day's purchase orders. */
+  public static final String PURCHASE_DATE = "purchase_date";
+  /** Number of purchase orders that day. */
+  public static final String ORDERS = "orders";
+  /** Sum of net_amount of that day's purchase orders. */
+  public static final String NET_AMOUNT = "net_amount";
+
+  public static final StructType SCHEMA = new StructType()
+      .add(CUSTOMER_ID, StringType, false)
+      .add(PURCHASE_DATE, DateType, false)
+      .add(ORDERS, LongType, false)
+      .add(NET_AMOUNT, MONEY, false);
+
+  /** Purchase days from fact_orders ({@link FactOrders#SCHEMA}). */
+  public static Dataset<Row> build(Dataset<Row> factOrders) {
+    Dataset<Row> days = factOrders
+        .filter(col(FactOrders.IS_PURCHASE))
+        .groupBy(col(FactOrders.CUSTOMER_ID), col(FactOrders.ORDER_DATE).as(PURCHASE_DATE))
+        .agg(count(lit(1)).as(ORDERS), sum(col(FactOrders.NET_AMOUNT)).as(NET_AMOUNT));
+    return SchemaProjection.project(days, SCHEMA);
+  }
+}

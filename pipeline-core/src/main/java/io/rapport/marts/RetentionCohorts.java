@@ -1,0 +1,219 @@
+package io.rapport.marts;
+
+import static io.rapport.schema.StagedSchemas.MONEY;
+import static org.apache.spark.sql.functions.add_months;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.dayofweek;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.months_between;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+
+import io.rapport.errors.ConfigurationException;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One row per cohort month (or week) and period number for one as-of date, every period from 0
+ * up to the period holding the as-of date, empty periods included.
+ *
+ * <p>A customer's cohort is the period (month, or week starting on the configured day) of their
+ * first purchase; period n is the n-th period after it. Built from a cohort x period spine
+ * ({@code explode(sequence(0, n))}, dbt_shopify style) so that periods without purchases appear
+ * with active_customers 0. Mode {@code on}: active = cohort customers with a purchase in the
+ * period; mode {@code on_or_after}: with a purchase in the period or any later one up to the as-of
+ * date. net_revenue = net of all the cohort customers' orders (returns-only orders included) in
+ * the period; cumulative_net_revenue_per_customer = running sum of net_revenue over periods 0..n
+ * divided by cohort_size. The as-of period has is_complete_period = false (SPEC 5), all earlier
+ * periods true. With the weekly grain, {@code cohort_month} holds the cohort's week start.
+ */
+public final class RetentionCohorts {
+  private RetentionCohorts() {}
+
+  public static final String COHORT_MONTH = "cohort_month";
+  public static final String PERIOD_NUMBER = "period_number";
+  public static final String PERIOD_START = "period_start";
+  public static final String COHORT_SIZE = "cohort_size";
+  public static final String ACTIVE_CUSTOMERS = "active_customers";
+  public static final String RETENTION_RATE = "retention_rate";
+  public static final String NET_REVENUE = "net_revenue";
+  public static final String CUMULATIVE_NET_REVENUE_PER_CUSTOMER = "cumulative_net_revenue_per_customer";
+  public static final String IS_COMPLETE_PERIOD = "is_complete_period";
+
+  public static final String MODE_ON = "on";
+  public static final String MODE_ON_OR_AFTER = "on_or_after";
+  public static final String GRAIN_MONTH = "month";
+  public static final String GRAIN_WEEK = "week";
+
+  public static final StructType SCHEMA = new StructType()
+      .add(COHORT_MONTH, DateType, false)
+      .add(PERIOD_NUMBER, IntegerType, false)
+      .add(PERIOD_START, DateType, false)
+      .add(COHORT_SIZE, LongType, false)
+      .add(ACTIVE_CUSTOMERS, LongType, false)
+      .add(RETENTION_RATE, DoubleType, false)
+      .add(NET_REVENUE, MONEY, false)
+      .add(CUMULATIVE_NET_REVENUE_PER_CUSTOMER, MONEY, false)
+      .add(IS_COMPLETE_PERIOD, BooleanType, false);
+
+  private static final String FIRST_DATE = "__first_purchase_date";
+  private static final String LAST_PERIOD = "__last_period";
+  private static final String CUSTOMERS = "__customers";
+
+  /**
+   * Builds retention_cohorts from fact_orders ({@link FactOrders#SCHEMA}); orders after
+   * {@code asOf} are ignored.
+   *
+   * @param mode {@code on} or {@code on_or_after}
+   * @param grain {@code month} or {@code week}
+   * @param weekStart first day of a week, a {@link DayOfWeek} name such as {@code MONDAY} (weekly grain only)
+   */
+  public static Dataset<Row> build(
+      Dataset<Row> factOrders, LocalDate asOf, String mode, String grain, String weekStart) {
+    String m = choice("retention.mode", mode, MODE_ON, MODE_ON_OR_AFTER);
+    String g = choice("retention.grain", grain, GRAIN_MONTH, GRAIN_WEEK);
+    DayOfWeek firstDay = dayOfWeek(weekStart);
+    Column asOfDate = lit(asOf.toString()).cast(DateType);
+
+    Dataset<Row> orders = factOrders.filter(col(FactOrders.ORDER_DATE).leq(asOfDate));
+    Dataset<Row> cohortOfCustomer = orders
+        .filter(col(FactOrders.IS_PURCHASE))
+        .groupBy(col(FactOrders.CUSTOMER_ID))
+        .agg(min(col(FactOrders.ORDER_DATE)).as(FIRST_DATE))
+        .withColumn(COHORT_MONTH, periodStart(col(FIRST_DATE), g, firstDay))
+        .drop(FIRST_DATE);
+
+    // Cohort x period spine, periods 0..(as-of period), built lazily on the executors.
+    Column lastPeriod = periodIndex(col(COHORT_MONTH), periodStart(asOfDate, g, firstDay), g);
+    Dataset<Row> spine = cohortOfCustomer
+        .groupBy(col(COHORT_MONTH))
+        .agg(count(lit(1)).as(COHORT_SIZE))
+        .withColumn(LAST_PERIOD, lastPeriod)
+        .withColumn(PERIOD_NUMBER, explode(sequence(lit(0), col(LAST_PERIOD))))
+        .withColumn(PERIOD_START, nthPeriodStart(col(COHORT_MONTH), col(PERIOD_NUMBER), g))
+        .withColumn(IS_COMPLETE_PERIOD, col(PERIOD_NUMBER).lt(col(LAST_PERIOD)))
+        .drop(LAST_PERIOD);
+
+    // Orders with their customer's cohort and period number.
+    Dataset<Row> ordersInPeriods = orders
+        .join(cohortOfCustomer, new String[] {FactOrders.CUSTOMER_ID}, "inner")
+        .withColumn(PERIOD_NUMBER,
+            periodIndex(col(COHORT_MONTH), periodStart(col(FactOrders.ORDER_DATE), g, firstDay), g))
+        // A returns-only order dated before the first purchase has no period; it is left out.
+        .filter(col(PERIOD_NUMBER).geq(0));
+
+    Dataset<Row> revenue = ordersInPeriods
+        .groupBy(col(COHORT_MONTH), col(PERIOD_NUMBER))
+        .agg(sum(col(FactOrders.NET_AMOUNT)).as(NET_REVENUE));
+
+    Dataset<Row> purchasePeriods = ordersInPeriods.filter(col(FactOrders.IS_PURCHASE));
+    Dataset<Row> withActive = MODE_ON.equals(m)
+        ? activeOn(spine, purchasePeriods)
+        : activeOnOrAfter(spine, purchasePeriods);
+
+    WindowSpec upToPeriod = Window.partitionBy(col(COHORT_MONTH)).orderBy(col(PERIOD_NUMBER))
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Dataset<Row> cohorts = withActive
+        .join(revenue, new String[] {COHORT_MONTH, PERIOD_NUMBER}, "left")
+        .withColumn(NET_REVENUE, coalesce(col(NET_REVENUE), lit(0).cast(MONEY)))
+        .withColumn(RETENTION_RATE, col(ACTIVE_CUSTOMERS).cast(DoubleType).divide(col(COHORT_SIZE)))
+        .withColumn(CUMULATIVE_NET_REVENUE_PER_CUSTOMER,
+            sum(col(NET_REVENUE)).over(upToPeriod).divide(col(COHORT_SIZE)));
+    return SchemaProjection.project(cohorts, SCHEMA);
+  }
+
+  /** Mode on: distinct customers with a purchase in the period. */
+  private static Dataset<Row> activeOn(Dataset<Row> spine, Dataset<Row> purchasePeriods) {
+    Dataset<Row> active = purchasePeriods
+        .select(col(FactOrders.CUSTOMER_ID), col(COHORT_MONTH), col(PERIOD_NUMBER))
+        .distinct()
+        .groupBy(col(COHORT_MONTH), col(PERIOD_NUMBER))
+        .agg(count(lit(1)).as(ACTIVE_CUSTOMERS));
+    return spine.join(active, new String[] {COHORT_MONTH, PERIOD_NUMBER}, "left")
+        .withColumn(ACTIVE_CUSTOMERS, coalesce(col(ACTIVE_CUSTOMERS), lit(0L)));
+  }
+
+  /**
+   * Mode on_or_after: a customer is active in every period up to their last purchase period, so
+   * active(n) = customers whose last purchase period is n or later: a reverse running sum of
+   * customers per last period, per cohort.
+   */
+  private static Dataset<Row> activeOnOrAfter(Dataset<Row> spine, Dataset<Row> purchasePeriods) {
+    Dataset<Row> lastPeriods = purchasePeriods
+        .groupBy(col(FactOrders.CUSTOMER_ID), col(COHORT_MONTH))
+        .agg(max(col(PERIOD_NUMBER)).as(PERIOD_NUMBER))
+        .groupBy(col(COHORT_MONTH), col(PERIOD_NUMBER))
+        .agg(count(lit(1)).as(CUSTOMERS));
+    WindowSpec fromPeriodOn = Window.partitionBy(col(COHORT_MONTH)).orderBy(col(PERIOD_NUMBER).desc())
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    return spine.join(lastPeriods, new String[] {COHORT_MONTH, PERIOD_NUMBER}, "left")
+        .withColumn(ACTIVE_CUSTOMERS, sum(coalesce(col(CUSTOMERS), lit(0L))).over(fromPeriodOn))
+        .drop(CUSTOMERS);
+  }
+
+  /** First day of the month, or of the week starting on {@code firstDay}, holding {@code date}. */
+  static Column periodStart(Column date, String grain, DayOfWeek firstDay) {
+    if (GRAIN_MONTH.equals(grain)) {
+      return trunc(date, "month");
+    }
+    // Spark's dayofweek: Sunday = 1 .. Saturday = 7; java.time: Monday = 1 .. Sunday = 7.
+    int sparkFirstDay = firstDay.getValue() % 7 + 1;
+    return date_sub(date, pmod(dayofweek(date).minus(sparkFirstDay), lit(7)));
+  }
+
+  /** Whole periods from one period start to a later one. */
+  static Column periodIndex(Column fromStart, Column toStart, String grain) {
+    Column index = GRAIN_MONTH.equals(grain)
+        ? round(months_between(toStart, fromStart))
+        : floor(datediff(toStart, fromStart).divide(7));
+    return index.cast(IntegerType);
+  }
+
+  static Column nthPeriodStart(Column cohortStart, Column n, String grain) {
+    return GRAIN_MONTH.equals(grain) ? add_months(cohortStart, n) : date_add(cohortStart, n.multiply(7));
+  }
+
+  static String choice(String key, String value, String... allowed) {
+    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return a;
+      }
+    }
+    throw new ConfigurationException(
+        "Cannot build retention_cohorts: " + key + " is '" + value + "', expected one of " + String.join(", ", allowed));
+  }
+
+  static DayOfWeek dayOfWeek(String weekStart) {
+    try {
+      return DayOfWeek.valueOf(weekStart == null ? "MONDAY" : weekStart.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(
+          "Cannot build retention_cohorts: reporting.week-start is '" + weekStart + "', expected a day name such as MONDAY", e);
+    }
+  }
+}
