@@ -18,6 +18,7 @@ import io.rapport.marts.ReviewSummary;
 import io.rapport.marts.VoiceMonthly;
 import io.rapport.models.ClvFits;
 import io.rapport.models.ClvFitting;
+import io.rapport.models.ModelFit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,8 +58,16 @@ public final class ModelsStage {
 
     run.describe(NAME, "clv fit");
     ClvFits fits = ClvFitting.fit(summaries, s.clv());
-    warnings.addAll(fits.warnings());
-    rows.put(Tables.CLV_MODEL, run.writeTable(Tables.CLV_MODEL, ClvModelTable.build(run.spark(), fits, s.clv())));
+    for (ModelFit fit : fits.asList()) {
+      if (!fit.converged()) {
+        warnings.add("CLV model " + fit.model() + " not fitted: " + fit.failureReason()
+            + "; its per-customer columns are null");
+      } else if (fit.warning() != null) {
+        warnings.add("CLV model " + fit.model() + ": " + fit.warning());
+      }
+    }
+    rows.put(Tables.CLV_MODEL, run.writeTable(Tables.CLV_MODEL,
+        ClvModelTable.build(run.spark(), fits.asList(), s.clv().timeUnitDays())));
     run.describe(NAME, "customer_clv");
     rows.put(Tables.CUSTOMER_CLV, run.writeTable(Tables.CUSTOMER_CLV, CustomerClv.build(summaries, fits, s.clv())));
     Dataset<Row> customerClv = run.readTable(Tables.CUSTOMER_CLV);

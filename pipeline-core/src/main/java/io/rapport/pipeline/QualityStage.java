@@ -3,7 +3,6 @@ package io.rapport.pipeline;
 import io.rapport.errors.DataQualityException;
 import io.rapport.quality.CheckResult;
 import io.rapport.quality.Severity;
-import io.rapport.quality.TableChecks;
 import io.rapport.warehouse.Manifest;
 import java.util.ArrayList;
 import java.util.List;
