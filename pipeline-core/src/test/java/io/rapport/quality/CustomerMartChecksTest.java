@@ -1,0 +1,164 @@
+package io.rapport.quality;
+
+import static io.rapport.marts.FactOrdersFixtures.REVIEWS;
+import static io.rapport.marts.FactOrdersFixtures.SURVEY_RESPONSES;
+import static io.rapport.marts.FactOrdersFixtures.frame;
+import static io.rapport.marts.FactOrdersFixtures.line;
+import static io.rapport.marts.FactOrdersFixtures.staged;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rapport.intermediate.CustomerPurchaseDays;
+import io.rapport.marts.ChurnMonthly;
+import io.rapport.marts.CustomerChurn;
+import io.rapport.marts.CustomerFacts;
+import io.rapport.marts.FactOrders;
+import io.rapport.marts.KpiMonthly;
+import io.rapport.marts.RetentionCohorts;
+import io.rapport.testing.SparkTestSupport;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CustomerMartChecksTest extends SparkTestSupport {
+
+  private static final LocalDate AS_OF = LocalDate.parse("2024-04-10");
+  private static final int THRESHOLD = 30;
+
+  private Dataset<Row> factOrders;
+  private Dataset<Row> customerFacts;
+  private Dataset<Row> retentionCohorts;
+  private Dataset<Row> customerChurn;
+  private Dataset<Row> churnMonthly;
+  private Dataset<Row> kpiMonthly;
+
+  /** Three customers over January..April, built through the real marts (so they must pass). */
+  @BeforeAll
+  void buildMartsOfThreeCustomers() {
+    factOrders = FactOrders.build(staged(spark,
+        line("o1", 1, "c1", "2024-01-05T10:00:00Z", 2, "10.00", "completed"),
+        line("o2", 1, "c1", "2024-03-05T10:00:00Z", 1, "10.00", "completed"),
+        line("o3", 1, "c1", "2024-03-20T10:00:00Z", -1, "10.00", "completed"),
+        line("o4", 1, "c2", "2024-02-01T10:00:00Z", 1, "25.00", "completed"),
+        line("o5", 1, "c3", "2024-03-01T10:00:00Z", 1, "5.00", "completed"),
+        line("o6", 1, "c3", "2024-04-03T10:00:00Z", 1, "5.00", "completed")), "UTC").cache();
+    Dataset<Row> days = CustomerPurchaseDays.build(factOrders);
+    customerFacts = CustomerFacts.build(factOrders, frame(spark, SURVEY_RESPONSES), frame(spark, REVIEWS), AS_OF).cache();
+    retentionCohorts = RetentionCohorts.build(factOrders, AS_OF, "on", "month", "MONDAY").cache();
+    customerChurn = CustomerChurn.build(factOrders, AS_OF, THRESHOLD).cache();
+    churnMonthly = ChurnMonthly.build(days, AS_OF, THRESHOLD).cache();
+    kpiMonthly = KpiMonthly.build(factOrders, churnMonthly, null, AS_OF);
+  }
+
+  @Test
+  void martsBuiltTogetherPassEveryCheck() {
+    List<CheckResult> results = CustomerMartChecks.all(
+        factOrders, customerFacts, retentionCohorts, customerChurn, churnMonthly, kpiMonthly);
+
+    // fact_orders 1, customer_facts 2, retention_cohorts 3, customer_churn 1, churn_monthly 4, kpi_monthly 1
+    assertEquals(12, results.size());
+    List<CheckResult> failed = results.stream().filter(r -> !r.passed()).collect(Collectors.toList());
+    assertEquals(List.of(), failed);
+  }
+
+  @Test
+  void aDuplicatedOrderBreaksTheKey() {
+    Dataset<Row> duplicated = factOrders.union(factOrders.filter("order_id = 'o4'"));
+
+    CheckResult result = CustomerMartChecks.factOrders(duplicated).get(0);
+
+    assertFalse(result.passed());
+    assertEquals(2, result.failingRows());   // both copies of o4
+    assertEquals(Severity.ERROR, result.severity());
+    assertTrue(result.detail().contains("order_id=o4"), result.detail());
+  }
+
+  @Test
+  void aNullKeyBreaksTheKey() {
+    Dataset<Row> withNull = churnMonthly.withColumn("month",
+        when(col("month").equalTo(lit("2024-02-01").cast("date")), lit(null).cast("date")).otherwise(col("month")));
+
+    CheckResult result = CustomerMartChecks.churnMonthly(withNull, customerChurn).get(0);
+
+    assertFalse(result.passed());
+    assertEquals(1, result.failingRows());
+  }
+
+  @Test
+  void aCustomerRevenueThatDiffersFromTheOrdersFails() {
+    Dataset<Row> broken = customerFacts.withColumn("net_revenue",
+        when(col("customer_id").equalTo("c1"), col("net_revenue").plus(1)).otherwise(col("net_revenue")));
+
+    CheckResult result = CustomerMartChecks.netRevenueMatchesOrders(broken, factOrders);
+
+    assertFalse(result.passed());
+    assertEquals(1, result.failingRows());
+    assertTrue(result.detail().contains("customer_id=c1"), result.detail());
+  }
+
+  @Test
+  void periodZeroBelowOneFails() {
+    Dataset<Row> broken = retentionCohorts
+        .withColumn("active_customers",
+            when(col("period_number").equalTo(0), col("active_customers").minus(1)).otherwise(col("active_customers")))
+        .withColumn("retention_rate", col("active_customers").divide(col("cohort_size")));
+
+    CheckResult result = CustomerMartChecks.periodZeroRetentionIsOne(broken);
+
+    // One row per cohort at period 0: January {c1}, February {c2}, March {c3}
+    assertFalse(result.passed());
+    assertEquals(3, result.failingRows());
+  }
+
+  @Test
+  void aCustomerMissingFromCustomerFactsBreaksTheCohortSizes() {
+    CheckResult result = CustomerMartChecks.cohortSizesMatchCustomers(
+        retentionCohorts, customerFacts.filter("customer_id <> 'c2'"));
+
+    // cohorts hold 3 customers, customer_facts now 2
+    assertFalse(result.passed());
+    assertEquals(1, result.failingRows());
+    assertTrue(result.detail().contains("cohort_customers=3"), result.detail());
+  }
+
+  @Test
+  void aWrongMonthEndBreaksTheFlowIdentityAndTheNextMonthsStart() {
+    Dataset<Row> broken = churnMonthly.withColumn("customers_at_end",
+        when(col("month").equalTo(lit("2024-02-01").cast("date")), col("customers_at_end").plus(1))
+            .otherwise(col("customers_at_end")));
+
+    List<CheckResult> results = CustomerMartChecks.churnMonthly(broken, customerChurn);
+
+    assertEquals(List.of(true, false, false, true),
+        results.stream().map(CheckResult::passed).collect(Collectors.toList()));
+    assertEquals(1, results.get(1).failingRows());   // February: at_end no longer start + new + ... - churned
+    assertEquals(1, results.get(2).failingRows());   // March: at_start no longer February's at_end
+  }
+
+  @Test
+  void aMissingMonthBreaksTheChainOfMonths() {
+    CheckResult result = CustomerMartChecks.startEqualsPreviousEnd(
+        churnMonthly.filter(col("month").notEqual(lit("2024-02-01").cast("date"))));
+
+    assertFalse(result.passed());
+    assertTrue(result.detail().contains("month=2024-03-01"), result.detail());
+  }
+
+  @Test
+  void activeCustomersDisagreeingWithCustomerChurnFails() {
+    CheckResult result = CustomerMartChecks.activeAtAsOfMatchesCustomerChurn(
+        churnMonthly, customerChurn.withColumn("is_churned", lit(false)));
+
+    // As of 10 April with threshold 30 only c3 (3 April) is active; marking all 3 active differs by 2.
+    assertFalse(result.passed());
+    assertEquals(2, result.failingRows());
+  }
+}
