@@ -74,7 +74,7 @@ public final class ModelsStage {
 
     run.describe(NAME, "customer_churn");
     Dataset<Row> churn = CustomerChurn.withRisk(
-        CustomerChurn.build(purchaseDays, run.asOf(), s.churn().thresholdDays()),
+        CustomerChurn.build(factOrders, run.asOf(), s.churn().thresholdDays()),
         customerClv.select(col(CustomerClv.CUSTOMER_ID), col(CustomerClv.P_ALIVE)),
         s.churn().riskBands());
     rows.put(Tables.CUSTOMER_CHURN, run.writeTable(Tables.CUSTOMER_CHURN, churn));
