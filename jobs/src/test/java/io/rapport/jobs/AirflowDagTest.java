@@ -50,7 +50,7 @@ class AirflowDagTest {
     List<String> concrete = new ArrayList<>(args);
     concrete.set(asOf + 1, "2025-08-31");
     concrete.replaceAll(a -> a.startsWith("RAPPORT_") ? "/etc/rapport/rapport.yaml" : a);
-    run.parseArgs(concrete.subList(1, concrete.size()).toArray(String[]::new));
+    new CommandLine(new Rapport()).parseArgs(concrete.toArray(String[]::new));
   }
 
   @Test

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SampleRunTest {
   static final String AS_OF = "2025-08-31";
 
-  @TempDir Path work;
+  @TempDir static Path work;
   Path config;
   Path warehouse;
 
