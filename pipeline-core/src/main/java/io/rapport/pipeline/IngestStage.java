@@ -1,11 +1,14 @@
 package io.rapport.pipeline;
 
+import io.rapport.config.RapportSettings;
+import io.rapport.privacy.Pseudonymiser;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.staging.SourceCounts;
 import io.rapport.staging.SourceName;
 import io.rapport.staging.Staging;
 import io.rapport.staging.StagingResult;
 import io.rapport.warehouse.Manifest.SourceAccounting;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,19 +27,38 @@ public final class IngestStage {
   public static StageReport run(PipelineRun run) {
     Map<String, Long> rows = new LinkedHashMap<>();
     Map<String, SourceAccounting> inputs = new LinkedHashMap<>();
+    RapportSettings settings = run.settings();
+    byte[] pseudonymKey = settings.privacy().pseudonymiseCustomerIds() ? Pseudonymiser.key(settings.privacy()) : null;
     Dataset<Row> rejects = run.spark().createDataFrame(List.of(), StagedSchemas.REJECTS);
     for (SourceName source : SourceName.values()) {
       run.describe(NAME, "stage " + source.id());
-      StagingResult staged = Staging.stage(run.spark(), source, run.settings(), run.asOf());
-      rows.put(Tables.STAGED_PREFIX + source.id(), run.writeWork(Tables.STAGED_PREFIX + source.id(), staged.accepted()));
+      StagingResult staged = Staging.stage(run.spark(), source, settings, run.asOf());
+      Dataset<Row> accepted = pseudonymKey == null ? staged.accepted()
+          : Pseudonymiser.withPseudonymousCustomerIds(staged.accepted(), pseudonymKey);
+      rows.put(Tables.STAGED_PREFIX + source.id(), run.writeWork(Tables.STAGED_PREFIX + source.id(), accepted));
       rejects = rejects.unionByName(staged.rejects());
       inputs.put(source.id(), accounting(staged));
+    }
+    if (pseudonymKey != null) {
+      rejects = Pseudonymiser.withPseudonymousRawRecords(rejects, customerColumns(settings), pseudonymKey);
     }
     run.describe(NAME, "write rejects");
     rows.put(Tables.REJECTS, run.writeTable(Tables.REJECTS, rejects));
     StageReport report = new StageReport(NAME, rows, inputs, List.of(), List.of());
     run.saveReport(report);
     return report;
+  }
+
+  /** Each source's export column holding the customer id (none when it comes from an expression). */
+  private static Map<String, String> customerColumns(RapportSettings settings) {
+    Map<String, String> columns = new HashMap<>();
+    for (SourceName source : SourceName.values()) {
+      RapportSettings.Source config = source.settings(settings);
+      if (config != null && !config.expressions().containsKey(StagedSchemas.CUSTOMER_ID)) {
+        columns.put(source.id(), config.sourceColumn(StagedSchemas.CUSTOMER_ID));
+      }
+    }
+    return columns;
   }
 
   private static SourceAccounting accounting(StagingResult staged) {
