@@ -9,7 +9,7 @@ if [ -f "$SPARK_HOME/RELEASE" ] && ls "$SPARK_HOME"/jars/spark-core_2.12-*.jar >
   echo "$SPARK_HOME"; exit 0
 fi
 mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/conf" "$SPARK_HOME/logs" "$SPARK_HOME/work"
-(cd "$ROOT" && ./mvnw -q -B -pl jobs dependency:copy-dependencies \
+(cd "$ROOT" && ./mvnw -q -B -pl pipeline-core dependency:copy-dependencies \
    -DincludeScope=provided -DoutputDirectory="$SPARK_HOME/jars") >&2
 SPARK_VERSION=$(ls "$SPARK_HOME"/jars/spark-core_2.12-*.jar | sed -E 's/.*spark-core_2.12-(.*)\.jar/\1/')
 echo "Spark $SPARK_VERSION (assembled from Maven jars by Rapport)" > "$SPARK_HOME/RELEASE"
