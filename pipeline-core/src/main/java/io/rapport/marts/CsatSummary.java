@@ -1,6 +1,5 @@
 package io.rapport.marts;
 
-import static io.rapport.marts.NpsSummary.conform;
 import static io.rapport.marts.NpsSummary.countWhere;
 import static io.rapport.marts.NpsSummary.explodePeriods;
 import static io.rapport.marts.NpsSummary.withSurveyDimensions;
@@ -89,7 +88,7 @@ public final class CsatSummary {
         .groupBy(PERIOD_TYPE, PERIOD_START, DIMENSION, DIMENSION_VALUE)
         .agg(count(lit(1)).as(RESPONSES),
             countWhere(col(FactSurveyResponses.IS_SATISFIED).equalTo(true)).as(SATISFIED));
-    return conform(counts
+    return SchemaProjection.project(counts
         .withColumn(CSAT, lit(100.0).multiply(col(SATISFIED)).divide(col(RESPONSES)))
         .withColumn(CSAT_WILSON_LOW, WILSON_LOW_PERCENT.apply(col(SATISFIED), col(RESPONSES)))
         .withColumn(CSAT_WILSON_HIGH, WILSON_HIGH_PERCENT.apply(col(SATISFIED), col(RESPONSES)))

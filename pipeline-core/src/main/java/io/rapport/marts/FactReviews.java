@@ -83,17 +83,12 @@ public final class FactReviews {
     Column replyHours = when(col(REPLIED_AT).geq(col(CREATED_AT)), seconds.divide(3600.0));
     Dataset<Row> joined = stagedReviews
         .join(orderCustomers, col(ORDER_ID).equalTo(col(ORDER_KEY)), "left");
-    return conform(joined
+    return SchemaProjection.project(joined
         .withColumn(CUSTOMER_ID_RESOLVED_FROM_ORDER,
             col(CUSTOMER_ID).isNull().and(col(ORDER_CUSTOMER_ID).isNotNull()))
         .withColumn(CUSTOMER_ID, coalesce(col(CUSTOMER_ID), col(ORDER_CUSTOMER_ID)))
         .withColumn(CREATED_DATE, to_date(from_utc_timestamp(col(CREATED_AT), reportingZone)))
-        .withColumn(REPLY_HOURS, replyHours));
+        .withColumn(REPLY_HOURS, replyHours), SCHEMA);
   }
 
-  private static Dataset<Row> conform(Dataset<Row> frame) {
-    return frame.select(Arrays.stream(SCHEMA.fields())
-        .map(f -> col(f.name()).cast(f.dataType()).as(f.name()))
-        .toArray(Column[]::new));
-  }
 }

@@ -79,15 +79,10 @@ public final class FactSurveyResponses {
         .when(isNps.and(score.between(0, 6)), lit(DETRACTOR));
     Column isSatisfied = when(isCsat.and(score.between(4, 5)), lit(true))
         .when(isCsat.and(score.between(1, 3)), lit(false));
-    return conform(stagedSurveys
+    return SchemaProjection.project(stagedSurveys
         .withColumn(RESPONSE_DATE, to_date(from_utc_timestamp(col(RESPONDED_AT), reportingZone)))
         .withColumn(NPS_CATEGORY, npsCategory)
-        .withColumn(IS_SATISFIED, isSatisfied));
+        .withColumn(IS_SATISFIED, isSatisfied), SCHEMA);
   }
 
-  private static Dataset<Row> conform(Dataset<Row> frame) {
-    return frame.select(Arrays.stream(SCHEMA.fields())
-        .map(f -> col(f.name()).cast(f.dataType()).as(f.name()))
-        .toArray(Column[]::new));
-  }
 }

@@ -170,7 +170,7 @@ public final class NpsSummary {
         .withColumn(IS_SIGNIFICANT_CHANGE,
             when(col(NPS_CHANGE_P_VALUE).isNotNull(),
                 col(NPS_CHANGE_P_VALUE).lt(VoiceStatistics.SIGNIFICANCE_LEVEL)));
-    return conform(result, SCHEMA);
+    return SchemaProjection.project(result, SCHEMA);
   }
 
   // ---- shared plumbing of the voice summaries (package-private) ----
@@ -252,9 +252,4 @@ public final class NpsSummary {
   }
 
   /** Selects exactly the schema's columns, in its order, cast to its types. */
-  static Dataset<Row> conform(Dataset<Row> frame, StructType schema) {
-    return frame.select(Arrays.stream(schema.fields())
-        .map(f -> col(f.name()).cast(f.dataType()).as(f.name()))
-        .toArray(Column[]::new));
-  }
 }

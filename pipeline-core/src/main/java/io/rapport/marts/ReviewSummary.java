@@ -1,6 +1,5 @@
 package io.rapport.marts;
 
-import static io.rapport.marts.NpsSummary.conform;
 import static io.rapport.marts.NpsSummary.countWhere;
 import static io.rapport.marts.NpsSummary.explodeDimensions;
 import static io.rapport.marts.NpsSummary.explodePeriods;
@@ -118,7 +117,7 @@ public final class ReviewSummary {
             explodeDimensions(factReviews, dimensions), col(FactReviews.CREATED_AT), reportingZone)
         .groupBy(PERIOD_TYPE, PERIOD_START, DIMENSION, DIMENSION_VALUE)
         .agg(count(lit(1)).as(REVIEWS), aggregates.toArray(Column[]::new));
-    return conform(counts
+    return SchemaProjection.project(counts
         .withColumn(POSITIVE_SHARE, col(POSITIVE).divide(col(REVIEWS)))
         .withColumn(WILSON_LOWER_BOUND, WILSON_LOW.apply(col(POSITIVE), col(REVIEWS)))
         .withColumn(REPLY_RATE, col(REPLIED).divide(col(REVIEWS))), SCHEMA);

@@ -1,6 +1,5 @@
 package io.rapport.marts;
 
-import static io.rapport.marts.NpsSummary.conform;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
@@ -88,7 +87,7 @@ public final class VoiceMonthly {
             when(csatResponses.gt(0), lit(100.0).multiply(sum(col(CSAT_SATISFIED))).divide(csatResponses)).as(CSAT),
             avg(col(FactReviews.RATING)).as(AVG_RATING),
             avg(col(FactReviews.REPLY_HOURS)).as(AVG_REPLY_HOURS));
-    return conform(monthly, SCHEMA);
+    return SchemaProjection.project(monthly, SCHEMA);
   }
 
   private static Column monthOf(Column instant, String reportingZone) {
