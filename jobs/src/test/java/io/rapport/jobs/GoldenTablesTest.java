@@ -106,18 +106,44 @@ class GoldenTablesTest {
     for (StructField f : df.schema().fields()) {
       sb.append(f.name()).append(':').append(f.dataType().simpleString()).append('\n');
     }
+    // Sorted by the values column by column (numbers as numbers, nulls first), then by the text.
+    List<Row> collected = new ArrayList<>(df.collectAsList());
+    collected.sort(GoldenTablesTest::compareRows);
     List<String> rows = new ArrayList<>();
-    for (Row r : df.collectAsList()) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < r.size(); i++) {
-        line.append(i == 0 ? "" : ",").append(cell(r.get(i)));
-      }
-      rows.add(line.toString());
+    for (Row r : collected) {
+      rows.add(line(r));
     }
-    rows.sort(null);
     sb.append("-- rows ").append(rows.size()).append('\n');
     rows.forEach(l -> sb.append(l).append('\n'));
     return sb.toString();
+  }
+
+  private static String line(Row r) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < r.size(); i++) {
+      line.append(i == 0 ? "" : ",").append(cell(r.get(i)));
+    }
+    return line.toString();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareRows(Row a, Row b) {
+    for (int i = 0; i < a.size(); i++) {
+      Object x = a.get(i);
+      Object y = b.get(i);
+      int c;
+      if (x == null || y == null) {
+        c = x == null ? (y == null ? 0 : -1) : 1;
+      } else if (x instanceof Comparable && x.getClass().equals(y.getClass())) {
+        c = ((Comparable) x).compareTo(y);
+      } else {
+        c = cell(x).compareTo(cell(y));
+      }
+      if (c != 0) {
+        return c;
+      }
+    }
+    return line(a).compareTo(line(b));
   }
 
   private static String cell(Object o) {
