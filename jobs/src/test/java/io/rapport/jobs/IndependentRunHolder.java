@@ -1,0 +1,64 @@
+package io.rapport.jobs;
+
+import io.rapport.cli.Rapport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * One real run of the job on the bundled samples per JVM, shared by
+ * {@link IndependentRecomputationTest} and {@link GoldenTablesTest} (a run costs about a minute).
+ * The warehouse lives in a temporary folder removed when the JVM exits.
+ */
+final class IndependentRunHolder {
+  private IndependentRunHolder() {}
+
+  static final String AS_OF = "2025-08-31";
+
+  private static Path work;
+  private static RuntimeException failure;
+
+  /** The warehouse of the shared run, running the job first if this JVM has not yet. */
+  static synchronized Path warehouse() {
+    if (failure != null) {
+      throw failure;
+    }
+    if (work == null) {
+      try {
+        Path dir = Files.createTempDirectory("rapport-independent-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        Path config = JobTestSupport.sampleConfig(dir, "");
+        int exit = Rapport.execute("run", "--config", config.toString(), "--as-of", AS_OF);
+        if (exit != 0) {
+          failure = new IllegalStateException("the sample run exited with " + exit);
+          throw failure;
+        }
+        work = dir;
+      } catch (IOException e) {
+        failure = new UncheckedIOException(e);
+        throw failure;
+      }
+    }
+    return work.resolve("warehouse");
+  }
+
+  /** The folder of one table's as-of partition. */
+  static Path partition(String table) {
+    return warehouse().resolve(table).resolve("as_of_date=" + AS_OF);
+  }
+
+  static Path manifest() {
+    return warehouse().resolve("_runs").resolve("as_of_date=" + AS_OF).resolve("manifest.json");
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort at JVM exit
+    }
+  }
+}
