@@ -103,8 +103,12 @@ final class PurchasesStaging {
     }
     Column unitPrice = when(abs(col(PRICE)).lt(lit(MAX_PRICE)), col(PRICE).cast(MONEY));
     df = df.withColumn("_t_unit_price", unitPrice)
+        // Exact product, rounded once: decimal(19,4) x decimal(18,12) = decimal(38,16) needs no
+        // intermediate rounding by Spark (a wider product would be rounded to 6 decimals first and
+        // then again to 4, off by 0.0001 on some lines). Limits: |quantity x price| < 10^15, rate < 10^6.
         .withColumn("_t_line_amount", col("_t_quantity").cast(DataTypes.createDecimalType(10, 0))
-            .multiply(col("_t_unit_price")).multiply(col(RATE)).cast(MONEY));
+            .multiply(col("_t_unit_price")).cast(DataTypes.createDecimalType(19, 4))
+            .multiply(col(RATE).cast(DataTypes.createDecimalType(18, 12))).cast(MONEY));
 
     Column currencyDetail = rates == null
         ? concat(lit("currency '"), col("_t_currency"), lit("' differs from the reporting currency " + reportingCurrency
