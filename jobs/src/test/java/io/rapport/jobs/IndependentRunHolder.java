@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * One real run of the job on the bundled samples per JVM, shared by
- * {@link IndependentRecomputationTest} and {@link GoldenTablesTest} (a run costs about a minute).
+ * {@link IndependentRecomputationTest}, {@link GoldenTablesTest} and {@link SampleRunTest} (a run
+ * costs about a minute). SampleRunTest's forced re-run replaces the tables with identical rows.
  * The warehouse lives in a temporary folder removed when the JVM exits.
  */
 final class IndependentRunHolder {
@@ -19,6 +20,7 @@ final class IndependentRunHolder {
   static final String AS_OF = "2025-08-31";
 
   private static Path work;
+  private static Path config;
   private static RuntimeException failure;
 
   /** The warehouse of the shared run, running the job first if this JVM has not yet. */
@@ -30,19 +32,26 @@ final class IndependentRunHolder {
       try {
         Path dir = Files.createTempDirectory("rapport-independent-");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-        Path config = JobTestSupport.sampleConfig(dir, "");
-        int exit = Rapport.execute("run", "--config", config.toString(), "--as-of", AS_OF);
+        Path sampleConfig = JobTestSupport.sampleConfig(dir, "");
+        int exit = Rapport.execute("run", "--config", sampleConfig.toString(), "--as-of", AS_OF);
         if (exit != 0) {
           failure = new IllegalStateException("the sample run exited with " + exit);
           throw failure;
         }
         work = dir;
+        config = sampleConfig;
       } catch (IOException e) {
         failure = new UncheckedIOException(e);
         throw failure;
       }
     }
     return work.resolve("warehouse");
+  }
+
+  /** The configuration of the shared run (to run the same date again). */
+  static Path config() {
+    warehouse();
+    return config;
   }
 
   /** The folder of one table's as-of partition. */
