@@ -69,8 +69,16 @@ public record SourceInspection(
     } else {
       sb.append("\n  path: ").append(path).append(" (").append(format).append("), ").append(files.size()).append(" file(s)");
     }
+    // Daily folders give hundreds of files with one layout: show each distinct layout once.
+    java.util.Map<String, java.util.List<FileCheck>> byLayout = new java.util.LinkedHashMap<>();
     for (FileCheck f : files) {
-      sb.append("\n  file ").append(f.file());
+      String layout = f.empty() ? "empty" : f.presentColumns() + "|" + new java.util.TreeMap<>(f.mapping()) + "|" + f.missingColumns();
+      byLayout.computeIfAbsent(layout, k -> new java.util.ArrayList<>()).add(f);
+    }
+    for (java.util.List<FileCheck> group : byLayout.values()) {
+      FileCheck f = group.get(0);
+      sb.append("\n  ").append(group.size() == 1 ? "file " + f.file()
+          : group.size() + " files, " + f.file() + " .. " + group.get(group.size() - 1).file());
       if (f.empty()) {
         sb.append(": empty (0 rows)");
         continue;
