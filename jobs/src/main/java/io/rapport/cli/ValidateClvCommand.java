@@ -76,7 +76,8 @@ final class ValidateClvCommand implements Callable<Integer> {
       Dataset<Row> purchaseDays = CustomerPurchaseDays.build(FactOrders.build(staged.accepted(), settings.reporting().timeZone()))
           .persist(StorageLevel.MEMORY_AND_DISK());
       HoldoutValidation.Result result = HoldoutValidation.validate(purchaseDays, calibration, holdout, settings.clv());
-      Path folder = new WarehouseLayout(settings.warehouse()).table(TABLE).resolve("calibration_end=" + calibration);
+      org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(
+          new WarehouseLayout(settings.warehouse()).table(TABLE), "calibration_end=" + calibration);
       TableIo.write(result.table(), folder);
       // At most nine aggregate rows: read back what was written, so the printout is the table.
       List<Row> rows = new ArrayList<>(TableIo.read(spark, folder, HoldoutValidation.SCHEMA).collectAsList());
@@ -84,9 +85,9 @@ final class ValidateClvCommand implements Callable<Integer> {
       ModelFit fit = result.fits().bgNbd();
       if (json) {
         System.out.println(JsonFiles.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(
-            asJson(fit, calibration, holdout, settings.clv().timeUnitDays(), rows, folder)));
+            asJson(fit, calibration, holdout, settings.clv().timeUnitDays(), rows, folder.toString())));
       } else {
-        System.out.print(render(fit, calibration, holdout, settings.clv().timeUnitDays(), rows, folder));
+        System.out.print(render(fit, calibration, holdout, settings.clv().timeUnitDays(), rows, folder.toString()));
       }
       if (!fit.converged()) {
         System.err.println("rapport: the BG/NBD model could not be fitted on the calibration period: " + fit.failureReason());
@@ -116,7 +117,7 @@ final class ValidateClvCommand implements Callable<Integer> {
     }
   }
 
-  static String render(ModelFit fit, LocalDate calibration, LocalDate holdout, double unitDays, List<Row> rows, Path folder) {
+  static String render(ModelFit fit, LocalDate calibration, LocalDate holdout, double unitDays, List<Row> rows, String folder) {
     String unit = ClvModelTable.timeUnitName(unitDays);
     StringBuilder sb = new StringBuilder();
     sb.append("CLV holdout check: BG/NBD fitted on purchase days up to ").append(calibration).append(", ");
@@ -157,7 +158,7 @@ final class ValidateClvCommand implements Callable<Integer> {
   }
 
   static Map<String, Object> asJson(ModelFit fit, LocalDate calibration, LocalDate holdout, double unitDays, List<Row> rows,
-      Path folder) {
+      String folder) {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("model", fit.model());
     model.put("converged", fit.converged());
@@ -182,7 +183,7 @@ final class ValidateClvCommand implements Callable<Integer> {
     out.put("time_unit_days", unitDays);
     out.put("fit", model);
     out.put("buckets", table);
-    out.put("path", folder.toString());
+    out.put("path", folder);
     return out;
   }
 }
