@@ -218,6 +218,17 @@ class BgNbdTest {
   }
 
   @Test
+  void dropOutBoundaryWarningNamesTheLimitReached() {
+    // The bundled samples' fit: a and b both huge, a/(a+b) = 1.885e6 / 1.7325e7 = 0.1088.
+    assertEquals("boundary solution: a=1.885e+06, b=1.544e+07, mean drop-out probability per purchase a/(a+b)=0.1088"
+        + " (drop-out probability nearly the same for every customer)", BgNbd.dropoutBoundaryWarning(1.885e6, 1.544e7));
+    // b alone huge: a/(a+b) = 0.8 / 2e7 = 4e-8, no drop-out.
+    assertEquals("boundary solution: a=0.8000, b=2.000e+07, mean drop-out probability per purchase a/(a+b)=4.000e-08"
+        + " (customers almost never drop out)", BgNbd.dropoutBoundaryWarning(0.8, 2e7));
+    assertNull(BgNbd.dropoutBoundaryWarning(0.793, 2.426)); // CDNOW: interior
+  }
+
+  @Test
   void noDropOutDataIsFlaggedAsABoundarySolution() {
     // Every customer buys at a steady rate right up to the end of observation: nothing suggests
     // drop-out, so the estimate of a runs to 0.
