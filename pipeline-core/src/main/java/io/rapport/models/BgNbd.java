@@ -15,10 +15,15 @@ import java.util.Map;
 public final class BgNbd {
   private BgNbd() {}
 
-  /** Below this a is treated as 0 (no drop-out), above the b limit drop-out is negligible. */
+  /**
+   * Below this a is treated as 0 (no drop-out); above the b limit (or the same limit on a) the
+   * beta distribution of drop-out probabilities has collapsed to a point.
+   */
   static final double A_BOUNDARY = 1e-4;
   static final double B_BOUNDARY = 1e6;
   static final double R_ALPHA_BOUNDARY = 1e6;
+  /** Below this mean drop-out probability per purchase, a b-boundary solution means "no drop-out". */
+  static final double DROPOUT_NEGLIGIBLE = 1e-3;
 
   /**
    * Fits the model.
@@ -95,8 +100,9 @@ public final class BgNbd {
     if (p[2] < A_BOUNDARY) {
       warnings.add("boundary solution: a=" + p[2] + " -> 0 (customers almost never drop out)");
     }
-    if (p[3] > B_BOUNDARY) {
-      warnings.add("boundary solution: b=" + p[3] + " is huge (drop-out probability near 0)");
+    String dropout = dropoutBoundaryWarning(p[2], p[3]);
+    if (dropout != null) {
+      warnings.add(dropout);
     }
     if (p[0] > R_ALPHA_BOUNDARY || p[1] > R_ALPHA_BOUNDARY * Math.max(1.0, likelihood.meanAge())) {
       warnings.add("boundary solution: r=" + p[0] + ", alpha=" + p[1] + " -> infinity (purchase rates nearly identical across customers)");
@@ -118,5 +124,22 @@ public final class BgNbd {
     }
     return new ModelFit(ModelFit.BG_NBD, params, se, ll, customers, result.iterations(), true,
         warnings.isEmpty() ? null : String.join("; ", warnings), null);
+  }
+
+  /**
+   * The warning for a b (or a) boundary, or null. Two different limits: b alone huge means no
+   * drop-out; a and b both huge (their ratio finite) means the drop-out probability is the same
+   * for every customer, not near 0.
+   */
+  static String dropoutBoundaryWarning(double a, double b) {
+    if (!(b > B_BOUNDARY || a > B_BOUNDARY)) {
+      return null;
+    }
+    double meanDropout = a / (a + b);
+    return String.format(java.util.Locale.ROOT,
+        "boundary solution: a=%.4g, b=%.4g, mean drop-out probability per purchase a/(a+b)=%.4g (%s)",
+        a, b, meanDropout, meanDropout < DROPOUT_NEGLIGIBLE
+            ? "customers almost never drop out"
+            : "drop-out probability nearly the same for every customer");
   }
 }

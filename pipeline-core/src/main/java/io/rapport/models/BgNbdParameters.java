@@ -51,6 +51,37 @@ public record BgNbdParameters(double r, double alpha, double a, double b) implem
     if (t <= 0) {
       return 0;
     }
+    if (a + b > SERIES_LIMIT) {
+      return conditionalExpectedPurchasesByQuadrature(t, x, tx, age);
+    }
+    double series = conditionalExpectedPurchasesBySeries(t, x, tx, age);
+    return Double.isFinite(series) ? series : conditionalExpectedPurchasesByQuadrature(t, x, tx, age);
+  }
+
+  /**
+   * Above this a + b the hypergeometric series needs more than that many terms, and its
+   * terms grow like e^(a z) before they shrink (overflow for a in the thousands): boundary
+   * solutions with a, b -&gt; infinity end up there.
+   */
+  static final double SERIES_LIMIT = 500;
+
+  /**
+   * The same expectation as a one-dimensional integral, for any a, b: given the history, a
+   * customer alive at T has lambda ~ gamma(r + x, alpha + T) and p ~ beta(a, b + x), and one with
+   * (lambda, p) makes (1 - e^(-lambda p t)) / p purchases in t on average; integrating lambda
+   * out gives (1 - ((alpha+T) / (alpha+T+p t))^(r+x)) / p, and p is integrated numerically
+   * ({@link BetaQuadrature}). Multiplied by P(alive).
+   */
+  double conditionalExpectedPurchasesByQuadrature(double t, double x, double tx, double age) {
+    double rx = r + x;
+    double base = alpha + age;
+    double perAlive = BetaQuadrature.expectation(
+        p -> -Math.expm1(-rx * Math.log1p(p * t / base)) / p, a, b + x);
+    return x == 0 ? perAlive : perAlive * probabilityAlive(x, tx, age);
+  }
+
+  /** Equation 10 by its hypergeometric series (see {@link #conditionalExpectedPurchases}). */
+  double conditionalExpectedPurchasesBySeries(double t, double x, double tx, double age) {
     double c = a + b + x - 1;
     double z = t / (alpha + age + t);
     double lnOneMinusZ = Math.log((alpha + age) / (alpha + age + t));

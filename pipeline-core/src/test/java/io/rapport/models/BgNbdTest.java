@@ -180,6 +180,55 @@ class BgNbdTest {
   }
 
   @Test
+  void quadratureAgreesWithTheHypergeometricSeriesWhereBothWork() {
+    // Two independent evaluations of equation 10 (series; integral over the drop-out
+    // probability), at the published estimates, the generator's drop-out Beta(2, 12), and a
+    // large but still summable a, b; customer 1 of CDNOW and a one-time buyer.
+    double[][] abs = {{0.793, 2.426}, {2, 12}, {55, 464}};
+    for (double[] ab : abs) {
+      BgNbdParameters p = new BgNbdParameters(0.243, 4.414, ab[0], ab[1]);
+      for (double[] h : new double[][] {{2, 30.43, 38.86}, {0, 0, 20}, {12, 50, 52}}) {
+        double series = p.conditionalExpectedPurchasesBySeries(39, h[0], h[1], h[2]);
+        double quadrature = p.conditionalExpectedPurchasesByQuadrature(39, h[0], h[1], h[2]);
+        assertEquals(series, quadrature, 1e-7 * series, "a=" + ab[0] + ", b=" + ab[1] + ", x=" + h[0]);
+      }
+    }
+  }
+
+  @Test
+  void hugeAAndBGiveTheFixedDropOutLimitNotNaN() {
+    // The bundled samples' fit: a=1.266e6, b=1.062e7 (a, b -> infinity, a/(a+b) = 0.1065). The
+    // series cannot be summed there (its terms reach e^(a z)); the limit model has one drop-out
+    // probability m = a/(a+b+x) for every customer, so E[X(t) | alive] = (1 - (A/(A + m t))^(r+x)) / m,
+    // A = alpha + T (the gamma mixture of e^(-lambda m t)), times P(alive).
+    BgNbdParameters p = new BgNbdParameters(0.7384, 3.217, 1.266e6, 1.062e7);
+    double x = 3;
+    double tx = 20;
+    double age = 30;
+    double t = 26.29;
+    double m = 1.266e6 / (1.266e6 + 1.062e7 + x);
+    double base = 3.217 + age;
+    double limit = (1 - Math.pow(base / (base + m * t), 0.7384 + x)) / m * p.probabilityAlive(x, tx, age);
+    double e = p.conditionalExpectedPurchases(t, x, tx, age);
+    assertTrue(Double.isFinite(e));
+    assertEquals(limit, e, 1e-5 * limit);
+    double oneTime = p.conditionalExpectedPurchases(t, 0, 0, age);
+    double m0 = 1.266e6 / (1.266e6 + 1.062e7);
+    assertEquals((1 - Math.pow(base / (base + m0 * t), 0.7384)) / m0, oneTime, 1e-5 * oneTime);
+  }
+
+  @Test
+  void dropOutBoundaryWarningNamesTheLimitReached() {
+    // The bundled samples' fit: a and b both huge, a/(a+b) = 1.885e6 / 1.7325e7 = 0.1088.
+    assertEquals("boundary solution: a=1.885e+06, b=1.544e+07, mean drop-out probability per purchase a/(a+b)=0.1088"
+        + " (drop-out probability nearly the same for every customer)", BgNbd.dropoutBoundaryWarning(1.885e6, 1.544e7));
+    // b alone huge: a/(a+b) = 0.8 / 2e7 = 4e-8, no drop-out.
+    assertEquals("boundary solution: a=0.8000, b=2.000e+07, mean drop-out probability per purchase a/(a+b)=4.000e-08"
+        + " (customers almost never drop out)", BgNbd.dropoutBoundaryWarning(0.8, 2e7));
+    assertNull(BgNbd.dropoutBoundaryWarning(0.793, 2.426)); // CDNOW: interior
+  }
+
+  @Test
   void noDropOutDataIsFlaggedAsABoundarySolution() {
     // Every customer buys at a steady rate right up to the end of observation: nothing suggests
     // drop-out, so the estimate of a runs to 0.

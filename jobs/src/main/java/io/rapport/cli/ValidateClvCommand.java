@@ -1,0 +1,189 @@
+package io.rapport.cli;
+
+import io.rapport.config.RapportSettings;
+import io.rapport.config.SettingsLoader.LoadedSettings;
+import io.rapport.errors.ConfigurationException;
+import io.rapport.intermediate.CustomerPurchaseDays;
+import io.rapport.jobs.SparkSessions;
+import io.rapport.marts.ClvModelTable;
+import io.rapport.marts.FactOrders;
+import io.rapport.models.HoldoutValidation;
+import io.rapport.models.ModelFit;
+import io.rapport.staging.SourceName;
+import io.rapport.staging.Staging;
+import io.rapport.staging.StagingResult;
+import io.rapport.warehouse.JsonFiles;
+import io.rapport.warehouse.TableIo;
+import io.rapport.warehouse.WarehouseLayout;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "validate-clv", mixinStandardHelpOptions = true,
+    description = {"Holdout check of the CLV purchase model: fit BG/NBD on purchases up to --calibration-end, predict each",
+        "customer's repeat purchase days in the holdout (the day after the calibration end to --holdout-end) and compare",
+        "with what they did, per calibration frequency (0..6, 7+) and in total. Prints the table and writes it to",
+        "<warehouse>/" + ValidateClvCommand.TABLE + "/calibration_end=<date>/ (Parquet). Publishes nothing else.",
+        "Exit code 0 when the model was fitted, 1 when it could not be (the reason is printed), 2 for usage errors."})
+final class ValidateClvCommand implements Callable<Integer> {
+  static final String TABLE = "clv_holdout";
+
+  @Option(names = "--calibration-end", required = true, paramLabel = "DATE",
+      description = "Last day (yyyy-MM-dd, inclusive) of the calibration period the model is fitted on.")
+  String calibrationEnd;
+
+  @Option(names = "--holdout-end", paramLabel = "DATE",
+      description = "Last day of the holdout period (inclusive). Default: the last purchase day in the inputs.")
+  String holdoutEnd;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file. Default: config/rapport.yaml.")
+  Path config;
+
+  @Option(names = "--json", description = "Print the fit and the table as JSON instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    LoadedSettings loaded = Settings.load(config);
+    RapportSettings settings = loaded.settings();
+    LocalDate calibration = parseDate("--calibration-end", calibrationEnd);
+    LocalDate holdout = parseDate("--holdout-end", holdoutEnd);
+    if (holdout != null) {
+      requireHoldoutAfter(calibration, holdout);
+    }
+    SparkSession spark = SparkSessions.create(settings, "rapport validate-clv");
+    try {
+      if (holdout == null) {
+        holdout = Staging.latestEventDate(spark, settings).orElseThrow(() -> new ConfigurationException(
+            "Cannot choose a holdout end: the purchases input has no valid purchase; pass --holdout-end DATE"));
+        System.err.println("rapport: no --holdout-end given; using the last purchase day in the inputs, " + holdout);
+      }
+      requireHoldoutAfter(calibration, holdout);
+      StagingResult staged = Staging.stage(spark, SourceName.PURCHASES, settings, holdout);
+      Dataset<Row> purchaseDays = CustomerPurchaseDays.build(FactOrders.build(staged.accepted(), settings.reporting().timeZone()))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      HoldoutValidation.Result result = HoldoutValidation.validate(purchaseDays, calibration, holdout, settings.clv());
+      org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(
+          new WarehouseLayout(settings.warehouse()).table(TABLE), "calibration_end=" + calibration);
+      TableIo.write(result.table(), folder);
+      // At most nine aggregate rows: read back what was written, so the printout is the table.
+      List<Row> rows = new ArrayList<>(TableIo.read(spark, folder, HoldoutValidation.SCHEMA).collectAsList());
+      rows.sort(Comparator.comparing((Row r) -> r.isNullAt(1) ? Long.MAX_VALUE : r.getLong(1)));
+      ModelFit fit = result.fits().bgNbd();
+      if (json) {
+        System.out.println(JsonFiles.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(
+            asJson(fit, calibration, holdout, settings.clv().timeUnitDays(), rows, folder.toString())));
+      } else {
+        System.out.print(render(fit, calibration, holdout, settings.clv().timeUnitDays(), rows, folder.toString()));
+      }
+      if (!fit.converged()) {
+        System.err.println("rapport: the BG/NBD model could not be fitted on the calibration period: " + fit.failureReason());
+        return Rapport.EXIT_FAILED;
+      }
+      return Rapport.EXIT_OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static void requireHoldoutAfter(LocalDate calibration, LocalDate holdout) {
+    if (!holdout.isAfter(calibration)) {
+      throw new ConfigurationException("Cannot run the CLV holdout check: the holdout end " + holdout
+          + " must be after --calibration-end " + calibration);
+    }
+  }
+
+  static LocalDate parseDate(String option, String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new ConfigurationException(option + " '" + text + "' is not a date in the form yyyy-MM-dd");
+    }
+  }
+
+  static String render(ModelFit fit, LocalDate calibration, LocalDate holdout, double unitDays, List<Row> rows, String folder) {
+    String unit = ClvModelTable.timeUnitName(unitDays);
+    StringBuilder sb = new StringBuilder();
+    sb.append("CLV holdout check: BG/NBD fitted on purchase days up to ").append(calibration).append(", ");
+    if (fit.converged()) {
+      sb.append(fit.customers()).append(" customers\n  ");
+      fit.parameters().forEach((k, v) -> sb.append(k).append('=').append(String.format(Locale.ROOT, "%.4g", v)).append(' '));
+      sb.append(String.format(Locale.ROOT, "(time unit %s), log-likelihood %.1f, %d iterations%n", unit, fit.logLikelihood(),
+          fit.iterations()));
+      if (fit.warning() != null) {
+        sb.append("  warning: ").append(fit.warning()).append('\n');
+      }
+    } else {
+      sb.append("NOT FITTED: ").append(fit.failureReason()).append('\n');
+    }
+    double length = rows.isEmpty() ? 0 : rows.get(0).<Double>getAs(HoldoutValidation.HOLDOUT_LENGTH);
+    sb.append(String.format(Locale.ROOT, "Holdout %s .. %s (t = %.2f, time unit %s): repeat purchase days per customer%n%n",
+        calibration.plusDays(1), holdout, length, unit));
+    sb.append(String.format(Locale.ROOT, "%-14s %10s %12s %15s %13s %16s%n",
+        "calibration x", "customers", "actual mean", "predicted mean", "actual total", "predicted total"));
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, "%-14s %10d %12.3f %15s %13d %16s%n",
+          r.<String>getAs(HoldoutValidation.FREQUENCY_BUCKET),
+          r.<Long>getAs(HoldoutValidation.CUSTOMERS),
+          r.<Double>getAs(HoldoutValidation.ACTUAL_MEAN),
+          number(r.getAs(HoldoutValidation.PREDICTED_MEAN), "%.3f"),
+          r.<Long>getAs(HoldoutValidation.ACTUAL_PURCHASES),
+          number(r.getAs(HoldoutValidation.PREDICTED_PURCHASES), "%.1f")));
+    }
+    if (rows.isEmpty()) {
+      sb.append("(no customer purchased up to the calibration end)\n");
+    }
+    sb.append("\nWritten to ").append(folder).append('\n');
+    return sb.toString();
+  }
+
+  private static String number(Double v, String format) {
+    return v == null ? "-" : String.format(Locale.ROOT, format, v);
+  }
+
+  static Map<String, Object> asJson(ModelFit fit, LocalDate calibration, LocalDate holdout, double unitDays, List<Row> rows,
+      String folder) {
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("model", fit.model());
+    model.put("converged", fit.converged());
+    model.put("parameters", fit.parameters());
+    model.put("log_likelihood", Double.isFinite(fit.logLikelihood()) ? fit.logLikelihood() : null);
+    model.put("customers", fit.customers());
+    model.put("iterations", fit.iterations());
+    model.put("warning", fit.warning());
+    model.put("failure_reason", fit.failureReason());
+    List<Map<String, Object>> table = new ArrayList<>();
+    for (Row r : rows) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (String name : HoldoutValidation.SCHEMA.fieldNames()) {
+        Object v = r.getAs(name);
+        m.put(name, v instanceof java.sql.Date d ? d.toLocalDate().toString() : v);
+      }
+      table.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("calibration_end", calibration.toString());
+    out.put("holdout_end", holdout.toString());
+    out.put("time_unit_days", unitDays);
+    out.put("fit", model);
+    out.put("buckets", table);
+    out.put("path", folder);
+    return out;
+  }
+}
