@@ -45,7 +45,8 @@ public final class Rapport implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, status, validate or generate");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of "
+        + String.join(", ", spec.subcommands().keySet()));
   }
 
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
