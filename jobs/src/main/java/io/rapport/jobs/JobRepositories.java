@@ -28,6 +28,11 @@ public final class JobRepositories {
   public record Repository(JobRepository jobRepository, JdbcTransactionManager transactionManager, DataSource dataSource) {}
 
   public static Repository open(String url) {
+    if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+      // Said without echoing the URL, which holds the secret.
+      throw new ConfigurationException("Invalid job-repository.url: it must not carry a password; set "
+          + USER_ENV + " and " + PASSWORD_ENV + " in the environment instead");
+    }
     DataSource dataSource = dataSource(url);
     createSchemaIfMissing(dataSource, url);
     JdbcTransactionManager transactionManager = new JdbcTransactionManager(dataSource);
@@ -39,8 +44,20 @@ public final class JobRepositories {
       factory.afterPropertiesSet();
       return new Repository(factory.getObject(), transactionManager, dataSource);
     } catch (Exception e) {
-      throw new ConfigurationException("Cannot open the job repository at " + url + ": " + e.getMessage(), e);
+      throw new ConfigurationException("Cannot open the job repository at " + redacted(url) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The URL as messages show it: without parameters, which might name a user or other secrets. */
+  public static String redacted(String url) {
+    int cut = url.length();
+    for (char c : new char[] {'?', ';'}) {
+      int at = url.indexOf(c);
+      if (at >= 0) {
+        cut = Math.min(cut, at);
+      }
+    }
+    return url.substring(0, cut);
   }
 
   static DataSource dataSource(String url) {
@@ -84,7 +101,9 @@ public final class JobRepositories {
       }
     } catch (SQLException e) {
       // The URL is printed, never the credentials.
-      throw new ConfigurationException("Cannot connect to the job repository at " + url + ": " + e.getMessage(), e);
+      throw new ConfigurationException("Cannot connect to the job repository at " + redacted(url) + ": " + e.getMessage()
+          + (url.startsWith("jdbc:postgresql:") && System.getenv(USER_ENV) == null
+              ? " (" + USER_ENV + " and " + PASSWORD_ENV + " are not set)" : ""), e);
     }
   }
 }
