@@ -33,7 +33,7 @@ public final class JobRepositories {
       throw new ConfigurationException("Invalid job-repository.url: it must not carry a password; set "
           + USER_ENV + " and " + PASSWORD_ENV + " in the environment instead");
     }
-    DataSource dataSource = dataSource(url);
+    DataSource dataSource = dataSource(durable(url));
     createSchemaIfMissing(dataSource, url);
     JdbcTransactionManager transactionManager = new JdbcTransactionManager(dataSource);
     JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
@@ -46,6 +46,18 @@ public final class JobRepositories {
     } catch (Exception e) {
       throw new ConfigurationException("Cannot open the job repository at " + redacted(url) + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * H2 writes committed transactions to its file up to half a second later by default; a run
+   * killed in that window would lose its last step's status. {@code WRITE_DELAY=0} writes at
+   * commit, so the repository survives a SIGKILL (the OS keeps what was written).
+   */
+  static String durable(String url) {
+    if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+      return url + ";WRITE_DELAY=0";
+    }
+    return url;
   }
 
   /** The URL as messages show it: without parameters, which might name a user or other secrets. */
@@ -89,8 +101,11 @@ public final class JobRepositories {
   private static void createSchemaIfMissing(DataSource dataSource, String url) {
     try (Connection connection = dataSource.getConnection()) {
       boolean present = false;
+      // Only the schema the connection uses counts (PostgreSQL's currentSchema / search_path):
+      // the tables in another schema of the same database are not the ones Spring Batch queries.
+      String schema = connection.getSchema();
       for (String name : new String[] {"BATCH_JOB_INSTANCE", "batch_job_instance"}) {
-        try (ResultSet tables = connection.getMetaData().getTables(null, null, name, null)) {
+        try (ResultSet tables = connection.getMetaData().getTables(null, schema, name, null)) {
           present |= tables.next();
         }
       }

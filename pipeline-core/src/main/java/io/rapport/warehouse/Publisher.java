@@ -70,6 +70,11 @@ public final class Publisher {
       JsonFiles.write(conf, manifestPath, manifest);
       fs.delete(trash, true);
       fs.delete(staging, true);
+      // The date's staging folder goes too once no run folder is left in it.
+      Path dateStaging = staging.getParent();
+      if (dateStaging != null && fs.exists(dateStaging) && fs.listStatus(dateStaging).length == 0) {
+        fs.delete(dateStaging, false);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot publish " + asOf + ": " + e.getMessage(), e);
     }
