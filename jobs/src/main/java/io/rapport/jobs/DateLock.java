@@ -3,8 +3,10 @@ package io.rapport.jobs;
 import io.rapport.errors.RapportException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,11 +36,23 @@ final class DateLock implements AutoCloseable {
       if (lock == null) {
         channel.close();
         throw new RunInProgressException("Cannot run " + asOf + ": another Rapport run for this date is in progress"
-            + " (lock " + file + " is held). Wait for it to finish; a killed run releases the lock by itself.");
+            + " (lock " + file + " is held" + holder(file) + "). Wait for it to finish; a killed run releases the lock by itself.");
       }
+      // Who holds it, for the message a refused run prints (the lock itself is what counts).
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
       return new DateLock(channel, lock);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot lock " + folder + " for " + asOf + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String holder(Path file) {
+    try {
+      String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+      return text.startsWith("pid ") ? " by process " + text.substring(4) : "";
+    } catch (IOException | RuntimeException e) {
+      return "";
     }
   }
 

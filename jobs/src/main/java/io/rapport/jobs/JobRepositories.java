@@ -28,7 +28,12 @@ public final class JobRepositories {
   public record Repository(JobRepository jobRepository, JdbcTransactionManager transactionManager, DataSource dataSource) {}
 
   public static Repository open(String url) {
-    DataSource dataSource = dataSource(url);
+    if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+      // Said without echoing the URL, which holds the secret.
+      throw new ConfigurationException("Invalid job-repository.url: it must not carry a password; set "
+          + USER_ENV + " and " + PASSWORD_ENV + " in the environment instead");
+    }
+    DataSource dataSource = dataSource(durable(url));
     createSchemaIfMissing(dataSource, url);
     JdbcTransactionManager transactionManager = new JdbcTransactionManager(dataSource);
     JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
@@ -39,8 +44,32 @@ public final class JobRepositories {
       factory.afterPropertiesSet();
       return new Repository(factory.getObject(), transactionManager, dataSource);
     } catch (Exception e) {
-      throw new ConfigurationException("Cannot open the job repository at " + url + ": " + e.getMessage(), e);
+      throw new ConfigurationException("Cannot open the job repository at " + redacted(url) + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * H2 writes committed transactions to its file up to half a second later by default; a run
+   * killed in that window would lose its last step's status. {@code WRITE_DELAY=0} writes at
+   * commit, so the repository survives a SIGKILL (the OS keeps what was written).
+   */
+  static String durable(String url) {
+    if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+      return url + ";WRITE_DELAY=0";
+    }
+    return url;
+  }
+
+  /** The URL as messages show it: without parameters, which might name a user or other secrets. */
+  public static String redacted(String url) {
+    int cut = url.length();
+    for (char c : new char[] {'?', ';'}) {
+      int at = url.indexOf(c);
+      if (at >= 0) {
+        cut = Math.min(cut, at);
+      }
+    }
+    return url.substring(0, cut);
   }
 
   static DataSource dataSource(String url) {
@@ -72,8 +101,11 @@ public final class JobRepositories {
   private static void createSchemaIfMissing(DataSource dataSource, String url) {
     try (Connection connection = dataSource.getConnection()) {
       boolean present = false;
+      // Only the schema the connection uses counts (PostgreSQL's currentSchema / search_path):
+      // the tables in another schema of the same database are not the ones Spring Batch queries.
+      String schema = connection.getSchema();
       for (String name : new String[] {"BATCH_JOB_INSTANCE", "batch_job_instance"}) {
-        try (ResultSet tables = connection.getMetaData().getTables(null, null, name, null)) {
+        try (ResultSet tables = connection.getMetaData().getTables(null, schema, name, null)) {
           present |= tables.next();
         }
       }
@@ -84,7 +116,9 @@ public final class JobRepositories {
       }
     } catch (SQLException e) {
       // The URL is printed, never the credentials.
-      throw new ConfigurationException("Cannot connect to the job repository at " + url + ": " + e.getMessage(), e);
+      throw new ConfigurationException("Cannot connect to the job repository at " + redacted(url) + ": " + e.getMessage()
+          + (url.startsWith("jdbc:postgresql:") && System.getenv(USER_ENV) == null
+              ? " (" + USER_ENV + " and " + PASSWORD_ENV + " are not set)" : ""), e);
     }
   }
 }

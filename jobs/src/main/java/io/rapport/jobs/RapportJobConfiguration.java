@@ -57,6 +57,7 @@ public class RapportJobConfiguration {
   public Step publish(JobRepository repository, PlatformTransactionManager tm, RunContext context) {
     return new StepBuilder(STEP_PUBLISH, repository)
         .tasklet((contribution, chunk) -> {
+          FailureInjection.maybeFail(STEP_PUBLISH);
           var step = contribution.getStepExecution();
           PipelineRun run = context.pipelineRun(step);
           var manifest = PublishStage.run(run, RunFacts.of(context, repository, step));
@@ -82,6 +83,7 @@ public class RapportJobConfiguration {
       RunContext context, Function<PipelineRun, StageReport> stage) {
     return new StepBuilder(name, repository)
         .tasklet((contribution, chunk) -> {
+          FailureInjection.maybeFail(name);
           StageReport report = stage.apply(context.pipelineRun(contribution.getStepExecution()));
           // Spring Batch's step report shows rows read, filtered out (rejected, duplicate, after
           // the as-of date) and written; StepContribution has no bulk read increment.

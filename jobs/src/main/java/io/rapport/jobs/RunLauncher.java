@@ -4,6 +4,7 @@ import io.rapport.config.SettingsLoader.LoadedSettings;
 import io.rapport.errors.RapportException;
 import io.rapport.warehouse.JsonFiles;
 import io.rapport.warehouse.Manifest;
+import io.rapport.warehouse.Publisher;
 import io.rapport.warehouse.WarehouseLayout;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -18,6 +19,7 @@ import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
@@ -51,39 +53,70 @@ public final class RunLauncher {
   public static Outcome run(LoadedSettings loaded, LocalDate asOf, boolean force, SparkSession spark) {
     var settings = loaded.settings();
     WarehouseLayout layout = new WarehouseLayout(settings.warehouse());
-    JobRepositories.Repository repository = JobRepositories.open(settings.jobRepository().url());
-    JobRepository jobs = repository.jobRepository();
-    try (DateLock lock = DateLock.acquire(lockFolder(settings.jobRepository().url()), asOf);
-        AnnotationConfigApplicationContext context = jobContext(new RunContext(loaded, asOf, spark), repository)) {
-      Job job = context.getBean(Job.class);
-      JobParameters params = parameters(asOf, 0);
-      JobExecution last = jobs.getLastJobExecution(RapportJobConfiguration.JOB_NAME, params);
-      if (last != null && last.getStatus() == BatchStatus.COMPLETED && force) {
-        params = forcedParameters(jobs, asOf);
-        last = jobs.getLastJobExecution(RapportJobConfiguration.JOB_NAME, params);
+    String url = settings.jobRepository().url();
+    // The date lock comes first: a second run of the date must refuse with a message naming the
+    // lock, not trip over the embedded database the first run holds open.
+    try (DateLock lock = DateLock.acquire(lockFolder(url), asOf)) {
+      JobRepositories.Repository repository = JobRepositories.open(url);
+      JobRepository jobs = repository.jobRepository();
+      removeLeftoverStaging(jobs, spark.sparkContext().hadoopConfiguration(), layout, asOf);
+      try (AnnotationConfigApplicationContext context = jobContext(new RunContext(loaded, asOf, spark), repository)) {
+        Job job = context.getBean(Job.class);
+        JobParameters params = parameters(asOf, 0);
+        JobExecution last = jobs.getLastJobExecution(RapportJobConfiguration.JOB_NAME, params);
+        if (last != null && last.getStatus() == BatchStatus.COMPLETED && force) {
+          params = forcedParameters(jobs, asOf);
+          last = jobs.getLastJobExecution(RapportJobConfiguration.JOB_NAME, params);
+        }
+        if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+          Manifest manifest = readManifest(spark, layout, asOf);
+          return new Outcome(0, asOf, true, BatchStatus.COMPLETED, null, manifest, steps(jobs, last),
+              last.getJobInstance().getInstanceId(), last.getId());
+        }
+        if (last != null && last.isRunning()) {
+          // We hold the date lock, so the process that ran it is gone (killed).
+          markAbandoned(jobs, last);
+        }
+        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
+        operator.setJobRepository(jobs);
+        MapJobRegistry registry = new MapJobRegistry();
+        registry.register(job);
+        operator.setJobRegistry(registry);
+        operator.afterPropertiesSet();
+        JobExecution execution = operator.start(job, params);
+        return outcome(jobs, execution, spark, layout, asOf);
       }
-      if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
-        Manifest manifest = readManifest(spark, layout, asOf);
-        return new Outcome(0, asOf, true, BatchStatus.COMPLETED, null, manifest, steps(jobs, last),
-            last.getJobInstance().getInstanceId(), last.getId());
-      }
-      if (last != null && last.isRunning()) {
-        // We hold the date lock, so the process that ran it is gone (killed).
-        markAbandoned(jobs, last);
-      }
-      TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
-      operator.setJobRepository(jobs);
-      MapJobRegistry registry = new MapJobRegistry();
-      registry.register(job);
-      operator.setJobRegistry(registry);
-      operator.afterPropertiesSet();
-      JobExecution execution = operator.start(job, params);
-      return outcome(jobs, execution, spark, layout, asOf);
     } catch (RapportException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("Cannot run " + asOf + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Deletes the staging folders that dead runs of this date left behind, for job instances that
+   * can never use them again: COMPLETED ones (published, or superseded) and ABANDONED ones (not
+   * restartable). A FAILED or STARTED instance keeps its folder, since a restart resumes from it;
+   * folders of instances this repository does not know are left alone too (another repository
+   * may own them). Safe because the caller holds the date lock: no live run of the date exists.
+   */
+  static List<org.apache.hadoop.fs.Path> removeLeftoverStaging(JobRepository jobs,
+      org.apache.hadoop.conf.Configuration conf, WarehouseLayout layout, LocalDate asOf) {
+    List<org.apache.hadoop.fs.Path> removed = Publisher.removeLeftovers(conf, layout, asOf, instanceId -> {
+      JobInstance instance = jobs.getJobInstance(instanceId);
+      if (instance == null || !RapportJobConfiguration.JOB_NAME.equals(instance.getJobName())) {
+        return false;
+      }
+      JobExecution last = jobs.getLastJobExecution(instance);
+      if (last == null || !asOf.toString().equals(last.getJobParameters().getString(PARAM_AS_OF))) {
+        return false;
+      }
+      return last.getStatus() == BatchStatus.COMPLETED || last.getStatus() == BatchStatus.ABANDONED;
+    });
+    for (var path : removed) {
+      LOG.info("removed leftover {} of a finished run", path);
+    }
+    return removed;
   }
 
   private static AnnotationConfigApplicationContext jobContext(RunContext runContext, JobRepositories.Repository repository) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -69,9 +70,66 @@ public final class Publisher {
       JsonFiles.write(conf, manifestPath, manifest);
       fs.delete(trash, true);
       fs.delete(staging, true);
+      // The date's staging folder goes too once no run folder is left in it.
+      Path dateStaging = staging.getParent();
+      if (dateStaging != null && fs.exists(dateStaging) && fs.listStatus(dateStaging).length == 0) {
+        fs.delete(dateStaging, false);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot publish " + asOf + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Deletes what dead runs of one date left behind: the staging folders {@code run-<instance>}
+   * for which {@code deletable} holds, and the date's trash from an interrupted publish. The
+   * caller must hold the date's run lock, so no live run of this date can own any of them; it
+   * passes a predicate that spares the instance it is about to run and every restartable one.
+   * Folders that are not {@code run-<number>} are left alone. Returns the deleted folders.
+   */
+  public static List<Path> removeLeftovers(Configuration conf, WarehouseLayout layout, LocalDate asOf,
+      LongPredicate deletable) {
+    List<Path> removed = new ArrayList<>();
+    try {
+      FileSystem fs = layout.root().getFileSystem(conf);
+      Path dateStaging = layout.stagingForDate(asOf);
+      if (fs.exists(dateStaging)) {
+        for (FileStatus status : fs.listStatus(dateStaging)) {
+          Long instance = instanceOf(status.getPath().getName());
+          if (status.isDirectory() && instance != null && deletable.test(instance)) {
+            fs.delete(status.getPath(), true);
+            removed.add(status.getPath());
+          }
+        }
+        if (fs.listStatus(dateStaging).length == 0) {
+          fs.delete(dateStaging, false);
+        }
+      }
+      if (fs.exists(layout.trash())) {
+        String prefix = WarehouseLayout.AS_OF_PREFIX + asOf + "-";
+        for (FileStatus status : fs.listStatus(layout.trash())) {
+          if (status.getPath().getName().startsWith(prefix)) {
+            fs.delete(status.getPath(), true);
+            removed.add(status.getPath());
+          }
+        }
+      }
+      return removed;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot clean up the staging area of " + asOf + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The job instance id of a staging folder named {@code run-<id>}, or null for any other name. */
+  static Long instanceOf(String folderName) {
+    if (!folderName.startsWith("run-")) {
+      return null;
+    }
+    String digits = folderName.substring("run-".length());
+    if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(Character::isDigit)) {
+      return null;
+    }
+    return Long.parseLong(digits);
   }
 
   public static boolean isComplete(Configuration conf, WarehouseLayout layout, LocalDate asOf) {
