@@ -77,7 +77,7 @@ public final class Charts {
     if (steps == null || steps.isEmpty()) {
       return empty(STEP_TIMINGS, title, "the manifest lists no step");
     }
-    int left = 150;
+    int left = 200;
     double max = steps.stream().mapToDouble(Manifest.StepTiming::seconds).max().orElse(1);
     Svg.Scale x = new Svg.Scale(0, Math.max(max, 1e-9), left, WIDTH - 110);
     Svg svg = new Svg(WIDTH, 20 + steps.size() * 30 + 10);

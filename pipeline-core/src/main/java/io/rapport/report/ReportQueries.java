@@ -158,7 +158,7 @@ public final class ReportQueries {
   private static <T> List<T> read(Map<String, String> problems, String table, Query<T> query) {
     try {
       return query.run();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java terms but thrown unchecked
       problems.put(table, "could not read " + table + ": " + firstLine(e.getMessage()));
       return List.of();
     }

@@ -46,7 +46,7 @@ public final class RunReport {
       Path written = write(spark, layout, asOf, manifest);
       LOG.info("run report written to {}", written);
       return written;
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Exception | LinkageError e) { // Spark throws checked exceptions without declaring them
       LOG.warn("Cannot write the run report for {} (the run is published): {}", asOf, e.toString(), e);
       return null;
     }

@@ -156,12 +156,13 @@ final class Svg {
     double raw = (max - min) / Math.max(1, count);
     double power = Math.pow(10, Math.floor(Math.log10(raw)));
     double step = power * (raw / power <= 1 ? 1 : raw / power <= 2 ? 2 : raw / power <= 5 ? 5 : 10);
+    // Multiples of the step computed in decimal, so labels read 5.2 and not 5.200000000000001.
+    java.math.BigDecimal exact = java.math.BigDecimal.valueOf(step);
+    long first = (long) Math.floor(min / step + 1e-9);
+    long last = (long) Math.ceil(max / step - 1e-9);
     List<Double> ticks = new ArrayList<>();
-    for (double t = Math.floor(min / step) * step; t <= max + step * 1e-9; t += step) {
-      ticks.add(Math.abs(t) < step * 1e-9 ? 0.0 : t);
-    }
-    if (ticks.get(ticks.size() - 1) < max) {
-      ticks.add(ticks.get(ticks.size() - 1) + step);
+    for (long k = first; k <= Math.max(last, first + 1); k++) {
+      ticks.add(exact.multiply(java.math.BigDecimal.valueOf(k)).doubleValue());
     }
     return ticks;
   }
