@@ -223,7 +223,7 @@ public final class Charts {
     List<Double> ticks = Svg.ticks(min, Math.max(max, 1e-6), 6);
     Svg.Scale y = new Svg.Scale(ticks.get(0), ticks.get(ticks.size() - 1), bottom, top);
     Svg svg = new Svg(WIDTH, bottom + 60);
-    yAxis(svg, ticks, y, left, right, Charts::money);
+    yAxis(svg, ticks, y, left, right, v -> v == Math.rint(v) ? String.format(Locale.ROOT, "%,.0f", v) : money(v));
     double band = (right - left) / (double) tiers.size();
     double boxW = Math.min(90, band * 0.5);
     for (int i = 0; i < tiers.size(); i++) {
@@ -351,7 +351,7 @@ public final class Charts {
     area.addAll(lower);
     if (months.size() == 1) {
       // A single month has no width: show its interval as a bar.
-      svg.rect(line.get(0)[0] - 6, upper.get(0)[1], 12, lower.get(0)[1] - upper.get(0)[1], colour, null);
+      svg.rect(line.get(0)[0] - 6, upper.get(0)[1], 12, lower.get(0)[1] - upper.get(0)[1], colour + "40", null);
     }
     svg.polygon(area, colour, 0.18);
     svg.polyline(line, colour, 2);
