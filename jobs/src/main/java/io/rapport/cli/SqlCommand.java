@@ -38,7 +38,7 @@ final class SqlCommand implements Runnable {
   }
 
   @Command(name = "duckdb", mixinStandardHelpOptions = true,
-      description = {"DuckDB views over read_parquet(..., hive_partitioning = true).",
+      description = {"DuckDB views over read_parquet with Hive partitioning, and _latest views.",
           "Run it in the duckdb shell (duckdb my.db < rapport.sql) or any DuckDB client."})
   static final class DuckDb implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file. Default: config/rapport.yaml.")
@@ -53,8 +53,8 @@ final class SqlCommand implements Runnable {
   }
 
   @Command(name = "trino", mixinStandardHelpOptions = true,
-      description = {"Trino (Hive connector) external Parquet tables partitioned by as_of_date, the",
-          "partition sync calls (run them again after each run) and the _latest views."})
+      description = {"Trino (Hive connector) external tables, partition sync calls and _latest views.",
+          "The tables are partitioned by as_of_date; run the CALL statements again after each run."})
   static final class Trino implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file. Default: config/rapport.yaml.")
     Path config;
