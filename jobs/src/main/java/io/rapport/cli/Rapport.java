@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Rapport.Version.class,
     description = "Customer analytics pipeline on Apache Spark: customer facts, cohorts, churn, CLV, NPS/CSAT and reviews as Parquet.",
-    subcommands = {RunCommand.class, StatusCommand.class, ValidateCommand.class, ValidateClvCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, StatusCommand.class, ValidateCommand.class, ValidateClvCommand.class,
+        GenerateCommand.class, SqlCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success, or the date was already complete",

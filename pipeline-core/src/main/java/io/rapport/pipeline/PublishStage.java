@@ -1,5 +1,6 @@
 package io.rapport.pipeline;
 
+import io.rapport.report.RunReport;
 import io.rapport.warehouse.Manifest;
 import io.rapport.warehouse.Publisher;
 import java.time.Instant;
@@ -51,6 +52,7 @@ public final class PublishStage {
         Instant.now().toString(), inputs, outputs, facts.steps(), quality, warnings);
     run.describe(NAME, "publish");
     Publisher.publish(run.hadoopConf(), run.layout(), run.asOf(), run.staging(), tables, manifest);
+    RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest); // a report failure is only logged
     return manifest;
   }
 }

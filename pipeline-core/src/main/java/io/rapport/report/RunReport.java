@@ -1,0 +1,73 @@
+package io.rapport.report;
+
+import io.rapport.warehouse.Manifest;
+import io.rapport.warehouse.WarehouseLayout;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the static HTML report of a published run as
+ * {@code _runs/as_of_date=<date>/report.html}, beside the manifest. It reads the date's published
+ * tables, aggregates them in Spark and draws the small results; the report is an extra for
+ * people, so a failure to write it never fails the run.
+ */
+public final class RunReport {
+  public static final String FILE_NAME = "report.html";
+  private static final Logger LOG = LoggerFactory.getLogger(RunReport.class);
+
+  private RunReport() {}
+
+  public static Path path(WarehouseLayout layout, LocalDate asOf) {
+    return new Path(layout.runFolder(asOf), FILE_NAME);
+  }
+
+  /** Builds and writes the report of a published date; returns where it was written. */
+  public static Path write(SparkSession spark, WarehouseLayout layout, LocalDate asOf, Manifest manifest) {
+    spark.sparkContext().setJobGroup("rapport-report", "Rapport " + asOf + ": run report", false);
+    ReportData data = ReportQueries.collect(spark, layout, asOf);
+    String html = HtmlReport.render(manifest, data);
+    Path target = path(layout, asOf);
+    writeText(spark.sparkContext().hadoopConfiguration(), target, html);
+    return target;
+  }
+
+  /** As {@link #write}, but a failure is logged as a warning and returns null: the run stays published. */
+  public static Path writeQuietly(SparkSession spark, WarehouseLayout layout, LocalDate asOf, Manifest manifest) {
+    try {
+      Path written = write(spark, layout, asOf, manifest);
+      LOG.info("run report written to {}", written);
+      return written;
+    } catch (Exception | LinkageError e) { // Spark throws checked exceptions without declaring them
+      LOG.warn("Cannot write the run report for {} (the run is published): {}", asOf, e.toString(), e);
+      return null;
+    }
+  }
+
+  /** Temporary sibling then rename, so a reader never opens half a page. */
+  static void writeText(Configuration conf, Path file, String text) {
+    try {
+      FileSystem fs = file.getFileSystem(conf);
+      Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp");
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+      }
+      if (fs.exists(file)) {
+        fs.delete(file, false);
+      }
+      if (!fs.rename(tmp, file)) {
+        throw new IOException("rename " + tmp + " -> " + file + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

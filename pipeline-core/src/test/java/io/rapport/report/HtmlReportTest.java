@@ -1,0 +1,140 @@
+package io.rapport.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rapport.pipeline.Tables;
+import io.rapport.warehouse.Manifest;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The report page from hand-made aggregates: no Spark, only the rendering. */
+class HtmlReportTest {
+  static final LocalDate JAN = LocalDate.parse("2025-01-01");
+  static final LocalDate FEB = LocalDate.parse("2025-02-01");
+  static final LocalDate MAR = LocalDate.parse("2025-03-01");
+
+  static Manifest manifestOfOneSmallRun() {
+    return new Manifest("2025-03-31", "0.1.0", 7, 9, "config/rapport.yaml", "abcdef0123456789abcdef",
+        "2025-04-01T02:00:00Z", "2025-04-01T02:03:00Z",
+        Map.of("purchases", new Manifest.SourceAccounting(List.of("p.csv"), 100, 95, 2, 3, 0, Map.of("zero_quantity", 2L)),
+            "surveys", new Manifest.SourceAccounting(List.of("s.csv"), 10, 10, 0, 0, 0, Map.of())),
+        Map.of(Tables.FACT_ORDERS, 60L, Tables.CUSTOMER_FACTS, 3L),
+        List.of(new Manifest.StepTiming("ingest", "COMPLETED", 12.5), new Manifest.StepTiming("publish", "STARTED", 0.4)),
+        List.of(new Manifest.QualityEntry("rejects", "reject_rate", "WARNING", false, 2, "2% of purchases rejected")),
+        List.of("CLV model bg_nbd: boundary solution"));
+  }
+
+  /** Three cohorts over three months, one of everything else: every chart has data. */
+  static ReportData threeMonthsOfEverything() {
+    return new ReportData(
+        List.of(new ReportData.CohortCell(JAN, 0, 2, 2, 1.0, true), new ReportData.CohortCell(JAN, 1, 2, 1, 0.5, true),
+            new ReportData.CohortCell(JAN, 2, 2, 0, 0.0, false), new ReportData.CohortCell(FEB, 0, 4, 4, 1.0, true),
+            new ReportData.CohortCell(FEB, 1, 4, 1, 0.25, false), new ReportData.CohortCell(MAR, 0, 1, 1, 1.0, false)),
+        List.of(new ReportData.ChurnMonth(JAN, 0, 2, 0, 0, 2, null), new ReportData.ChurnMonth(FEB, 2, 4, 1, 0, 5, 0.5),
+            new ReportData.ChurnMonth(MAR, 5, 1, 1, 1, 6, 0.2)),
+        List.of(new ReportData.ClvTier("low", 3, 1, 1, 1.5, 2, 2.5, 3, 3, 2, 6),
+            new ReportData.ClvTier("high", 2, 10, 10, 10, 10, 20, 20, 20, 15, 30)),
+        List.of(new ReportData.NpsMonth(JAN, 100, 30, 15.3), new ReportData.NpsMonth(FEB, 10, 90, 20)),
+        List.of(new ReportData.CsatMonth(JAN, 107, 69.2, 60, 77), new ReportData.CsatMonth(FEB, 5, 80, 37.6, 96.4)),
+        List.of(new ReportData.RatingMonth(JAN, 10, List.of(1L, 1L, 2L, 3L, 3L), 3.6),
+            new ReportData.RatingMonth(FEB, 4, List.of(0L, 0L, 0L, 2L, 2L), 4.5)),
+        Map.of());
+  }
+
+  @Test
+  void everyChartIsANamedInlineSvgWithATitleAndContent() {
+    String html = HtmlReport.render(manifestOfOneSmallRun(), threeMonthsOfEverything());
+
+    for (String chart : Charts.ALL) {
+      Matcher svg = Pattern.compile("<svg data-chart=\"" + chart + "\"[^>]*><title>[^<]+</title>(.*?)</svg>", Pattern.DOTALL)
+          .matcher(html);
+      assertTrue(svg.find(), "no svg for " + chart);
+      assertTrue(svg.group(1).contains("<rect") || svg.group(1).contains("<polyline"), chart + " draws nothing");
+    }
+    assertEquals(Charts.ALL.size(), count(html, "<svg "), "one svg per chart, no other");
+    assertEquals(0, count(html, "data-chart-empty"));
+  }
+
+  @Test
+  void theReportIsSelfContainedWithoutScriptsOrExternalReferences() {
+    String html = HtmlReport.render(manifestOfOneSmallRun(), threeMonthsOfEverything()).toLowerCase();
+
+    for (String forbidden : List.of("<script", "http://", "https://", " src=", "<link", "@import", "url(", "javascript:", "onload=")) {
+      assertFalse(html.contains(forbidden), "report contains " + forbidden);
+    }
+    assertTrue(html.startsWith("<!doctype html>"));
+    assertTrue(html.contains("<meta charset=\"utf-8\">"));
+  }
+
+  @Test
+  void emptyTablesGiveANoDataNoteInsteadOfACharts() {
+    Manifest bare = new Manifest("2025-03-31", "0.1.0", 1, 1, "c.yaml", "d", "s", "p", Map.of(), Map.of(), List.of(), List.of(), List.of());
+
+    String html = HtmlReport.render(bare, ReportData.empty());
+
+    assertEquals(0, count(html, "<svg"));
+    for (String chart : Charts.ALL) {
+      assertTrue(html.contains("<p class=\"no-data\" data-chart-empty=\"" + chart + "\">No data: "), "no note for " + chart);
+    }
+    assertTrue(html.contains("retention_cohorts has no rows for this date"));
+  }
+
+  @Test
+  void aTableThatCouldNotBeReadSaysWhyInItsChart() {
+    ReportData data = new ReportData(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        Map.of(Tables.CHURN_MONTHLY, "could not read churn_monthly: Path does not exist"));
+
+    String html = HtmlReport.render(manifestOfOneSmallRun(), data);
+
+    assertTrue(html.contains("data-chart-empty=\"churn-flows\">No data: could not read churn_monthly: Path does not exist."));
+  }
+
+  @Test
+  void figuresFromTheRunAppearInTooltipsAndLabels() {
+    String html = HtmlReport.render(manifestOfOneSmallRun(), threeMonthsOfEverything());
+
+    // Retention of JAN period 1: 1 of 2 customers.
+    assertTrue(html.contains("<title>2025-01 period 1: 50.0% (1 of 2)</title>"));
+    // An incomplete period says so.
+    assertTrue(html.contains("<title>2025-02 period 1: 25.0% (1 of 4), period not complete</title>"));
+    // Purchases: 2 rejected of 100 read.
+    assertTrue(html.contains("read 100: accepted 95, rejected 2 (2.0%), duplicates 3, after as-of 0"));
+    // NPS 90 with margin 20: the band stops at 100 (SPEC: NPS lies in -100..100).
+    assertTrue(html.contains("<title>2025-02: 90.0 (70.0 to 100.0), 10 responses</title>"));
+    // Churn rate of February: 1 of 2 at the start.
+    assertTrue(html.contains("<title>2025-02: 1 churned (churn rate 50.0%)</title>"));
+    // Rating mix: 3 of 10 January reviews have 5 stars.
+    assertTrue(html.contains("<title>2025-01: 5 star: 3 of 10 reviews (30.0%); average 3.60</title>"));
+    assertTrue(html.contains("low: 3 customers; CLV p10 1.00, p25 1.50, median 2.00"));
+    assertTrue(html.contains("ingest (completed)"));
+    // The one quality entry failed (a warning: failed errors stop the publish).
+    assertTrue(html.contains("Quality checks: 1, <span class=\"warn\">0 passed, 1 failed</span>"));
+    assertTrue(html.contains("CLV model bg_nbd: boundary solution"));
+  }
+
+  @Test
+  void textFromTheDataIsEscaped() {
+    ReportData data = new ReportData(List.of(), List.of(),
+        List.of(new ReportData.ClvTier("<b>\"gold\" & co</b>", 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)),
+        List.of(), List.of(), List.of(), Map.of());
+
+    String html = HtmlReport.render(manifestOfOneSmallRun(), data);
+
+    assertFalse(html.contains("<b>\"gold\""));
+    assertTrue(html.contains("&lt;b&gt;&quot;gold&quot; &amp; co&lt;/b&gt;"));
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}
