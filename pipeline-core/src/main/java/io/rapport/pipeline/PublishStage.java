@@ -1,6 +1,7 @@
 package io.rapport.pipeline;
 
 import io.rapport.report.RunReport;
+import io.rapport.warehouse.JsonFiles;
 import io.rapport.warehouse.Manifest;
 import io.rapport.warehouse.Publisher;
 import java.time.Instant;
@@ -27,6 +28,13 @@ public final class PublishStage {
       Instant startedAt, List<Manifest.StepTiming> steps) {}
 
   public static Manifest run(PipelineRun run, RunFacts facts) {
+    if (alreadyPublished(run)) {
+      // Killed after the manifest was written and the staging area removed: the date is
+      // complete; finish what came after (the report) instead of failing on missing reports.
+      Manifest manifest = JsonFiles.read(run.hadoopConf(), run.layout().manifest(run.asOf()), Manifest.class);
+      RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest);
+      return manifest;
+    }
     Map<String, Manifest.SourceAccounting> inputs = new LinkedHashMap<>();
     Map<String, Long> outputs = new LinkedHashMap<>();
     List<Manifest.QualityEntry> quality = new ArrayList<>();
@@ -54,5 +62,11 @@ public final class PublishStage {
     Publisher.publish(run.hadoopConf(), run.layout(), run.asOf(), run.staging(), tables, manifest);
     RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest); // a report failure is only logged
     return manifest;
+  }
+
+  /** The manifest of this date exists and this run's staging area is gone: publish completed. */
+  static boolean alreadyPublished(PipelineRun run) {
+    return Publisher.isComplete(run.hadoopConf(), run.layout(), run.asOf())
+        && !JsonFiles.exists(run.hadoopConf(), run.staging());
   }
 }
