@@ -53,6 +53,14 @@ public final class SparkSessions {
         // Coalesce shuffle output to the advisory size (64 MB) rather than to one partition per
         // core: small tables come out as one file instead of a file per partition.
         .config("spark.sql.adaptive.coalescePartitions.parallelismFirst", "false")
+        // Staging passes the files it already listed on the driver; above the default 32 paths
+        // Spark would list them again in a Spark job of one task per file (10 s per source
+        // for 609 daily files on two cores).
+        .config("spark.sql.sources.parallelPartitionDiscovery.threshold", "10000")
+        // Staging caches wide string frames; building the compressed columnar cache (dictionary
+        // statistics in a Scala hash map per string column) was the hottest code of the ingest
+        // step. Uncompressed batches cost memory, which MEMORY_AND_DISK spills.
+        .config("spark.sql.inMemoryColumnarStorage.compressed", "false")
         .config("spark.sql.parquet.compression.codec", "zstd")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic");
     for (Map.Entry<String, String> entry : settings.spark().entrySet()) {
