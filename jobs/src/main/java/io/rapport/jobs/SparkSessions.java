@@ -1,16 +1,37 @@
 package io.rapport.jobs;
 
 import io.rapport.config.RapportSettings;
+import java.io.FileWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds the one Spark session of a process. Under spark-submit the master and resources come
  * from spark-submit; run directly (bin/rapport) it is local Spark on all cores, bound to
  * 127.0.0.1 with the UI off. Entries under {@code spark:} in the configuration are applied last.
+ *
+ * <p>With the system property {@value #JOB_TIMES_PROPERTY} set to a file, every Spark job's
+ * description and wall time are appended to it (tab-separated), for the benchmark.
  */
 public final class SparkSessions {
+  /** System property naming the file that receives one line per finished Spark job. */
+  public static final String JOB_TIMES_PROPERTY = "rapport.bench.job-times";
+
   private SparkSessions() {}
 
   public static SparkSession create(RapportSettings settings, String appName) {
@@ -22,13 +43,25 @@ public final class SparkSessions {
           .config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.sql.shuffle.partitions", "8");
+          .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions(settings)));
     }
     // Results must not depend on the machine's zone: instants are UTC, calendars use the
     // reporting zone explicitly.
     builder.config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
+        // parallelismFirst (the default) keeps at least one post-shuffle partition per core and
+        // merges the rest to >= 1 MB: "false" (64 MB partitions) left one of two cores idle on
+        // every customer-level stage below 64 MB. Small outputs are one file either way.
+        .config("spark.sql.adaptive.coalescePartitions.parallelismFirst", "true")
+        // Staging passes the files it already listed on the driver; above the default 32 paths
+        // Spark would list them again in a Spark job of one task per file (10 s per source
+        // for 609 daily files on two cores).
+        .config("spark.sql.sources.parallelPartitionDiscovery.threshold", "10000")
+        // Staging caches wide string frames; building the compressed columnar cache (dictionary
+        // statistics in a Scala hash map per string column) was the hottest code of the ingest
+        // step. Uncompressed batches cost memory, which MEMORY_AND_DISK spills.
+        .config("spark.sql.inMemoryColumnarStorage.compressed", "false")
         .config("spark.sql.parquet.compression.codec", "zstd")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic");
     for (Map.Entry<String, String> entry : settings.spark().entrySet()) {
@@ -38,6 +71,84 @@ public final class SparkSessions {
     if (local) {
       spark.sparkContext().setLogLevel("WARN");
     }
+    String jobTimes = System.getProperty(JOB_TIMES_PROPERTY);
+    if (jobTimes != null && !jobTimes.isBlank()) {
+      spark.sparkContext().addSparkListener(new JobTimes(jobTimes));
+    }
     return spark;
+  }
+
+  /**
+   * Local shuffle partitions sized to the inputs: about one per 32 MB of input files (the widest
+   * shuffle, de-duplication, moves every column plus the raw record), at least two per core, at
+   * most 400; adaptive execution coalesces what turns out smaller.
+   */
+  static int shufflePartitions(RapportSettings settings) {
+    long bytes = 0;
+    RapportSettings.Sources s = settings.sources();
+    for (RapportSettings.Source source : Arrays.asList(s.purchases(), s.surveys(), s.reviews())) {
+      if (source != null && source.path() != null) {
+        bytes += inputBytes(source.path());
+      }
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    long wanted = (bytes + (32L << 20) - 1) / (32L << 20);
+    return (int) Math.max(2L * cores, Math.min(400L, wanted));
+  }
+
+  private static long inputBytes(String path) {
+    try {
+      Path pattern = new Path(path);
+      FileSystem fs = pattern.getFileSystem(new Configuration());
+      FileStatus[] matches = fs.globStatus(pattern);
+      long total = 0;
+      if (matches != null) {
+        for (FileStatus m : matches) {
+          total += m.isDirectory() ? fs.getContentSummary(m.getPath()).getLength() : m.getLen();
+        }
+      }
+      return total;
+    } catch (IOException | RuntimeException e) {
+      return 0; // sizing is a hint; staging reports unreadable inputs properly
+    }
+  }
+
+  /** Appends "seconds, stages, tasks, group, description" of each finished job to a file. */
+  static final class JobTimes extends SparkListener {
+    private final String file;
+    private final Map<Integer, SparkListenerJobStart> started = new ConcurrentHashMap<>();
+
+    JobTimes(String file) {
+      this.file = file;
+    }
+
+    @Override
+    public void onJobStart(SparkListenerJobStart start) {
+      started.put(start.jobId(), start);
+    }
+
+    @Override
+    public void onJobEnd(SparkListenerJobEnd end) {
+      SparkListenerJobStart start = started.remove(end.jobId());
+      if (start == null) {
+        return;
+      }
+      Properties p = start.properties();
+      String group = p == null ? "" : p.getProperty("spark.jobGroup.id", "");
+      String description = p == null ? "" : p.getProperty("spark.job.description", "");
+      int tasks = 0;
+      for (int i = 0; i < start.stageInfos().size(); i++) {
+        tasks += start.stageInfos().apply(i).numTasks();
+      }
+      String line = String.format(Locale.ROOT, "%.3f\t%d\t%d\t%s\t%s%n", (end.time() - start.time()) / 1000.0,
+          start.stageInfos().size(), tasks, group, description.replace('\t', ' ').replace('\n', ' '));
+      synchronized (this) {
+        try (PrintWriter out = new PrintWriter(new FileWriter(file, true))) {
+          out.print(line);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
   }
 }
