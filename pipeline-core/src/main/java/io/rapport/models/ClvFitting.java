@@ -33,6 +33,11 @@ public final class ClvFitting {
           .groupBy(col(CustomerSummaries.FREQUENCY), col(CustomerSummaries.RECENCY), col(CustomerSummaries.T))
           .count()
           .collectAsList();
+      // Spark returns groups in an order that depends on partitioning; the likelihood sums in
+      // array order, and on a flat (boundary) likelihood the optimum found depends on the last
+      // bits of those sums. A fixed order makes the fit identical locally, on a cluster and on
+      // a forced re-run.
+      triples = sortedByKeys(triples, 3);
       int n = triples.size();
       double[] x = new double[n];
       double[] tx = new double[n];
@@ -53,6 +58,7 @@ public final class ClvFitting {
           .groupBy(col(CustomerSummaries.FREQUENCY), col(CustomerSummaries.MONETARY_VALUE))
           .count()
           .collectAsList();
+      pairs = sortedByKeys(pairs, 2);
       int m = pairs.size();
       double[] gx = new double[m];
       double[] z = new double[m];
@@ -68,5 +74,20 @@ public final class ClvFitting {
     } finally {
       sc.setJobDescription(previous);
     }
+  }
+
+  /** The rows sorted by their first {@code keys} numeric columns. */
+  static List<Row> sortedByKeys(List<Row> rows, int keys) {
+    List<Row> sorted = new java.util.ArrayList<>(rows);
+    sorted.sort((a, b) -> {
+      for (int k = 0; k < keys; k++) {
+        int c = Double.compare(((Number) a.get(k)).doubleValue(), ((Number) b.get(k)).doubleValue());
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    });
+    return sorted;
   }
 }
