@@ -8,6 +8,7 @@ import io.rapport.staging.SourceName;
 import io.rapport.staging.Staging;
 import io.rapport.staging.StagingResult;
 import io.rapport.warehouse.Manifest.SourceAccounting;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +31,11 @@ public final class IngestStage {
     RapportSettings settings = run.settings();
     byte[] pseudonymKey = settings.privacy().pseudonymiseCustomerIds() ? Pseudonymiser.key(settings.privacy()) : null;
     Dataset<Row> rejects = run.spark().createDataFrame(List.of(), StagedSchemas.REJECTS);
+    List<StagingResult> cached = new ArrayList<>();
     for (SourceName source : SourceName.values()) {
       run.describe(NAME, "stage " + source.id());
       StagingResult staged = Staging.stage(run.spark(), source, settings, run.asOf());
+      cached.add(staged);
       Dataset<Row> accepted = pseudonymKey == null ? staged.accepted()
           : Pseudonymiser.withPseudonymousCustomerIds(staged.accepted(), pseudonymKey);
       rows.put(Tables.STAGED_PREFIX + source.id(), run.writeWork(Tables.STAGED_PREFIX + source.id(), accepted));
@@ -44,6 +47,8 @@ public final class IngestStage {
     }
     run.describe(NAME, "write rejects");
     rows.put(Tables.REJECTS, run.writeTable(Tables.REJECTS, rejects));
+    // The next steps read the written Parquet; keeping the staging caches would only crowd the heap.
+    cached.forEach(StagingResult::unpersist);
     StageReport report = new StageReport(NAME, rows, inputs, List.of(), List.of());
     run.saveReport(report);
     return report;
