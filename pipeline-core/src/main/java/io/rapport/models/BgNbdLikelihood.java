@@ -3,7 +3,6 @@ package io.rapport.models;
 import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
-import java.util.stream.IntStream;
 
 /**
  * The BG/NBD log-likelihood (Fader, Hardie &amp; Lee 2005, equation 6) over weighted observations:
@@ -21,7 +20,6 @@ import java.util.stream.IntStream;
  * value; the per-row work is one exp and one log1p, and large inputs are summed in parallel.
  */
 public final class BgNbdLikelihood {
-  private static final int CHUNK = 1 << 15;
 
   private final double[] weight;
   private final DistinctValues x;
@@ -142,16 +140,9 @@ public final class BgNbdLikelihood {
     double[] lnATx = logShifted(tx.values, alpha);
     double[] invATx = inverseShifted(tx.values, alpha);
     int n = weight.length;
-    int chunks = (n + CHUNK - 1) / CHUNK;
-    IntStream range = IntStream.range(0, chunks);
-    if (chunks > 1) {
-      range = range.parallel();
-    }
     boolean withGradient = gradient != null;
-    double[] sum = range.mapToObj(c -> {
-      double[] acc = new double[5];
-      int end = Math.min(n, (c + 1) * CHUNK);
-      for (int i = c * CHUNK; i < end; i++) {
+    double[] sum = ChunkedSum.sum(n, 5, (from, to, acc) -> {
+      for (int i = from; i < to; i++) {
         double w = weight[i];
         if (w == 0) {
           continue;
@@ -188,13 +179,6 @@ public final class BgNbdLikelihood {
           acc[4] += w * (dA2db[k] + w4 * dA4db[k]);
         }
       }
-      return acc;
-    }).reduce(new double[5], (p, q) -> {
-      double[] s = new double[5];
-      for (int i = 0; i < 5; i++) {
-        s[i] = p[i] + q[i];
-      }
-      return s;
     });
     if (gradient != null) {
       System.arraycopy(sum, 1, gradient, 0, 4);

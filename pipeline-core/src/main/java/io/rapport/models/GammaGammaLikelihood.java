@@ -3,7 +3,6 @@ package io.rapport.models;
 import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
-import java.util.stream.IntStream;
 
 /**
  * The Gamma-Gamma log-likelihood of the mean repeat transaction value zbar of customers with x
@@ -13,7 +12,6 @@ import java.util.stream.IntStream;
  * The gradient is analytic; terms of x alone are computed once per distinct x.
  */
 public final class GammaGammaLikelihood {
-  private static final int CHUNK = 1 << 15;
 
   private final DistinctValues x;
   private final double[] zbar;
@@ -81,16 +79,9 @@ public final class GammaGammaLikelihood {
       }
     }
     int n = weight.length;
-    int chunks = (n + CHUNK - 1) / CHUNK;
-    IntStream range = IntStream.range(0, chunks);
-    if (chunks > 1) {
-      range = range.parallel();
-    }
     boolean withGradient = gradient != null;
-    double[] sum = range.mapToObj(c -> {
-      double[] acc = new double[4];
-      int end = Math.min(n, (c + 1) * CHUNK);
-      for (int i = c * CHUNK; i < end; i++) {
+    double[] sum = ChunkedSum.sum(n, 4, (from, to, acc) -> {
+      for (int i = from; i < to; i++) {
         double w = weight[i];
         if (w == 0) {
           continue;
@@ -107,8 +98,7 @@ public final class GammaGammaLikelihood {
           acc[3] += w * (q / v - (px + q) / s);
         }
       }
-      return acc;
-    }).reduce(new double[4], (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]});
+    });
     if (gradient != null) {
       System.arraycopy(sum, 1, gradient, 0, 3);
     }
