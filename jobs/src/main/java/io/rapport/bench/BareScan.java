@@ -69,7 +69,7 @@ public final class BareScan {
 
   /** Reads and parses every row of one CSV source; returns the number of files read (rows are in the manifest). */
   static long scan(SparkSession spark, RapportSettings.Source source) throws IOException {
-    if (!"csv".equals(source.format())) {
+    if (source.format() != io.rapport.config.SourceFormat.CSV) {
       throw new IllegalArgumentException("BareScan reads csv sources only, not " + source.format());
     }
     Configuration conf = spark.sparkContext().hadoopConfiguration();

@@ -80,7 +80,7 @@ final class ValidateClvCommand implements Callable<Integer> {
           new WarehouseLayout(settings.warehouse()).table(TABLE), "calibration_end=" + calibration);
       TableIo.write(result.table(), folder);
       // At most nine aggregate rows: read back what was written, so the printout is the table.
-      List<Row> rows = new ArrayList<>(TableIo.read(spark, folder, HoldoutValidation.SCHEMA).collectAsList());
+      List<Row> rows = new ArrayList<>(TableIo.read(spark, folder, HoldoutValidation.TABLE.schema()).collectAsList());
       rows.sort(Comparator.comparing((Row r) -> r.isNullAt(1) ? Long.MAX_VALUE : r.getLong(1)));
       ModelFit fit = result.fits().bgNbd();
       if (json) {
@@ -171,7 +171,7 @@ final class ValidateClvCommand implements Callable<Integer> {
     List<Map<String, Object>> table = new ArrayList<>();
     for (Row r : rows) {
       Map<String, Object> m = new LinkedHashMap<>();
-      for (String name : HoldoutValidation.SCHEMA.fieldNames()) {
+      for (String name : HoldoutValidation.TABLE.schema().fieldNames()) {
         Object v = r.getAs(name);
         m.put(name, v instanceof java.sql.Date d ? d.toLocalDate().toString() : v);
       }

@@ -3,8 +3,8 @@ package io.rapport.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rapport.catalog.Catalog;
 import io.rapport.marts.CustomerFacts;
-import io.rapport.pipeline.Tables;
 import io.rapport.warehouse.SqlDdl;
 import io.rapport.warehouse.WarehouseLayout;
 import java.nio.file.Files;
@@ -40,13 +40,13 @@ class SqlDuckDbTest {
       runScript(duck, out.stdout());
 
       List<String> expectedViews = new ArrayList<>(List.of(SqlDdl.RUNS_VIEW));
-      for (String table : Tables.PUBLISHED) {
+      for (String table : Catalog.publishedNames()) {
         expectedViews.add(table);
         expectedViews.add(table + SqlDdl.LATEST_SUFFIX);
       }
       assertEquals(new TreeSet<>(expectedViews),
           new TreeSet<>(strings(duck, "SELECT view_name FROM duckdb_views() WHERE NOT internal")));
-      for (String table : Tables.PUBLISHED) {
+      for (String table : Catalog.publishedNames()) {
         long rows = single(duck, "SELECT count(*) FROM " + table);
         assertTrue(rows > 0, table + " is empty");
         List<String> latest = strings(duck, "SELECT DISTINCT CAST(as_of_date AS VARCHAR) FROM " + table + "_latest");
@@ -55,7 +55,7 @@ class SqlDuckDbTest {
       }
       // Columns: the table's declared schema, then the partition column, typed as a date.
       List<String> columns = strings(duck, "SELECT column_name FROM (DESCRIBE customer_facts)");
-      List<String> expected = new ArrayList<>(Arrays.asList(CustomerFacts.SCHEMA.fieldNames()));
+      List<String> expected = new ArrayList<>(Arrays.asList(CustomerFacts.TABLE.schema().fieldNames()));
       expected.add("as_of_date");
       assertEquals(expected, columns);
       assertEquals(List.of("DATE"), strings(duck, "SELECT column_type FROM (DESCRIBE customer_facts) WHERE column_name = 'as_of_date'"));

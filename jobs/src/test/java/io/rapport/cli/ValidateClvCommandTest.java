@@ -63,7 +63,7 @@ class ValidateClvCommandTest {
     SparkSession spark = SparkSession.builder().master("local[2]").appName("validate-clv-test")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.session.timeZone", "UTC").getOrCreate();
-    List<Row> rows = spark.read().schema(HoldoutValidation.SCHEMA).parquet(folder.toString()).collectAsList();
+    List<Row> rows = spark.read().schema(HoldoutValidation.TABLE.schema()).parquet(folder.toString()).collectAsList();
     Map<String, Row> byBucket = new HashMap<>();
     long customers = 0;
     long actual = 0;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.rapport.pipeline.Tables;
+import io.rapport.catalog.Catalog;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -78,7 +78,7 @@ class GoldenTablesTest {
 
   @TestFactory
   Stream<DynamicTest> everyPublishedTableMatchesItsGoldenFile() {
-    return Tables.PUBLISHED.stream().map(t -> DynamicTest.dynamicTest(t, () -> check(t)));
+    return Catalog.publishedNames().stream().map(t -> DynamicTest.dynamicTest(t, () -> check(t)));
   }
 
   private void check(String table) throws IOException {

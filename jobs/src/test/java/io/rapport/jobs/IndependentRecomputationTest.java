@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rapport.pipeline.Tables;
+import io.rapport.marts.ChurnMonthly;
+import io.rapport.marts.CsatSummary;
+import io.rapport.marts.CustomerFacts;
+import io.rapport.marts.NpsSummary;
+import io.rapport.marts.RetentionCohorts;
+import io.rapport.marts.ReviewSummary;
 import io.rapport.warehouse.Manifest;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -84,7 +89,7 @@ class IndependentRecomputationTest {
           f.net().sensitiveLines(), 0, 0, 0, 0, 0, 0, 0, 0});
     });
     assertEquals(298, want.size(), "data-samples/README.md: 298 of the 300 customers have a completed purchase");
-    compare(Tables.CUSTOMER_FACTS, List.of("customer_id"), List.of("orders", "purchase_days", "gross_revenue",
+    compare(CustomerFacts.TABLE.name(), List.of("customer_id"), List.of("orders", "purchase_days", "gross_revenue",
         "refund_amount", "net_revenue", "first_purchase_ts", "last_purchase_ts", "cohort_month",
         "days_since_last_purchase", "tenure_days", "survey_responses", "reviews", "avg_rating"), want, sensitive);
   }
@@ -98,7 +103,7 @@ class IndependentRecomputationTest {
       want.put(key, Arrays.asList(p.cohortSize(), p.activeCustomers(), p.retentionRate(), p.netRevenue().amount()));
       sensitive.put(key, new int[] {0, 0, 0, p.netRevenue().sensitiveLines()});
     }
-    compare(Tables.RETENTION_COHORTS, List.of("cohort_month", "period_number"),
+    compare(RetentionCohorts.TABLE.name(), List.of("cohort_month", "period_number"),
         List.of("cohort_size", "active_customers", "retention_rate", "net_revenue"), want, sensitive);
   }
 
@@ -112,7 +117,7 @@ class IndependentRecomputationTest {
       want.put(m.month().toString(), Arrays.asList(m.atStart(), m.newCustomers(), m.churned(), m.reactivated(),
           m.atEnd()));
     }
-    compare(Tables.CHURN_MONTHLY, List.of("month"), List.of("customers_at_start", "new_customers",
+    compare(ChurnMonthly.TABLE.name(), List.of("month"), List.of("customers_at_start", "new_customers",
         "churned_customers", "reactivated_customers", "customers_at_end"), want, Map.of());
   }
 
@@ -121,7 +126,7 @@ class IndependentRecomputationTest {
     Map<String, List<Object>> want = new TreeMap<>();
     expected.npsMonthly().forEach((m, n) -> want.put(m + "|month|overall|null", Arrays.asList(n.responses(),
         n.promoters(), n.passives(), n.detractors(), n.nps(), n.margin())));
-    compareSummary(Tables.NPS_SUMMARY, List.of("responses", "promoters", "passives", "detractors", "nps",
+    compareSummary(NpsSummary.TABLE.name(), List.of("responses", "promoters", "passives", "detractors", "nps",
         "nps_margin_95"), want);
   }
 
@@ -130,7 +135,7 @@ class IndependentRecomputationTest {
     Map<String, List<Object>> want = new TreeMap<>();
     expected.csatMonthly().forEach((m, c) -> want.put(m + "|month|overall|null", Arrays.asList(c.responses(),
         c.satisfied(), c.csat())));
-    compareSummary(Tables.CSAT_SUMMARY, List.of("responses", "satisfied", "csat"), want);
+    compareSummary(CsatSummary.TABLE.name(), List.of("responses", "satisfied", "csat"), want);
   }
 
   @Test
@@ -139,7 +144,7 @@ class IndependentRecomputationTest {
     expected.reviewMonthly().forEach((m, r) -> want.put(m + "|month|overall|null", Arrays.asList(r.reviews(),
         r.avgRating(), r.ratingCounts()[0], r.ratingCounts()[1], r.ratingCounts()[2], r.ratingCounts()[3],
         r.ratingCounts()[4], r.replyRate())));
-    compareSummary(Tables.REVIEW_SUMMARY, List.of("reviews", "avg_rating", "rating_1", "rating_2", "rating_3",
+    compareSummary(ReviewSummary.TABLE.name(), List.of("reviews", "avg_rating", "rating_1", "rating_2", "rating_3",
         "rating_4", "rating_5", "reply_rate"), want);
   }
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rapport.catalog.Catalog;
 import io.rapport.cli.Rapport;
-import io.rapport.pipeline.Tables;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -96,7 +96,7 @@ class JobExitCodeTest {
   private void assertNothingPublished() {
     Path warehouse = work.resolve("warehouse");
     assertFalse(Files.exists(warehouse.resolve("_runs/as_of_date=" + AS_OF + "/manifest.json")), "a manifest was written");
-    for (String table : Tables.PUBLISHED) {
+    for (String table : Catalog.publishedNames()) {
       assertFalse(Files.exists(warehouse.resolve(table).resolve("as_of_date=" + AS_OF)), table + " was published");
     }
   }

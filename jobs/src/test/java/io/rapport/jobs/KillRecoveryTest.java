@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rapport.catalog.Catalog;
 import io.rapport.cli.Rapport;
-import io.rapport.config.SettingsLoader;
 import io.rapport.config.SettingsLoader.LoadedSettings;
-import io.rapport.pipeline.Tables;
+import io.rapport.config.SettingsLoader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +62,7 @@ class KillRecoveryTest {
     }
     assertFalse(child.stderr().contains("step models COMPLETED"), "killed too late: models had finished");
     assertFalse(Files.exists(warehouse.resolve("_runs/as_of_date=" + AS_OF)), "a killed run published a manifest");
-    for (String table : Tables.PUBLISHED) {
+    for (String table : Catalog.publishedNames()) {
       assertFalse(Files.exists(warehouse.resolve(table).resolve("as_of_date=" + AS_OF)), table + " published by a killed run");
     }
     Path dateStaging = warehouse.resolve("_staging/as_of_date=" + AS_OF);
@@ -93,7 +93,7 @@ class KillRecoveryTest {
 
   /** Published partitions hold data files only: no _temporary, _work or _reports from staging. */
   private static void assertNoInternalFolders(Path warehouse, LocalDate asOf) throws IOException {
-    for (String table : Tables.PUBLISHED) {
+    for (String table : Catalog.publishedNames()) {
       try (Stream<Path> s = Files.walk(warehouse.resolve(table).resolve("as_of_date=" + asOf))) {
         List<String> odd = s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
             .filter(n -> n.startsWith("_")).toList();

@@ -3,8 +3,12 @@ package io.rapport.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rapport.catalog.Catalog;
 import io.rapport.cli.Rapport;
-import io.rapport.pipeline.Tables;
+import io.rapport.marts.CustomerChurn;
+import io.rapport.marts.CustomerClv;
+import io.rapport.marts.CustomerFacts;
+import io.rapport.marts.FactOrders;
 import io.rapport.privacy.Pseudonymiser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,14 +39,14 @@ class PseudonymisedRunTest {
     byte[] key = System.getenv("RAPPORT_TEST_PSEUDONYM_KEY").getBytes(StandardCharsets.UTF_8);
     SparkSession spark = JobTestSupport.spark();
     try {
-      for (String table : Tables.PUBLISHED) {
+      for (String table : Catalog.publishedNames()) {
         Dataset<Row> frame = spark.read().parquet(work.resolve("warehouse").resolve(table).toString());
         List<String> leaks = frame.toJSON().filter((org.apache.spark.api.java.function.FilterFunction<String>)
             json -> RAW_ID.matcher(json).find()).limit(3).collectAsList();
         assertTrue(leaks.isEmpty(), table + " holds raw customer ids: " + leaks);
       }
       String pseudonym = Pseudonymiser.pseudonym(key, "C0000015");
-      for (String table : List.of(Tables.FACT_ORDERS, Tables.CUSTOMER_FACTS, Tables.CUSTOMER_CLV, Tables.CUSTOMER_CHURN)) {
+      for (String table : List.of(FactOrders.TABLE.name(), CustomerFacts.TABLE.name(), CustomerClv.TABLE.name(), CustomerChurn.TABLE.name())) {
         long rows = spark.read().parquet(work.resolve("warehouse").resolve(table).toString())
             .filter(org.apache.spark.sql.functions.col("customer_id").equalTo(pseudonym)).count();
         assertTrue(rows > 0, "customer C0000015 appears under its pseudonym in " + table);

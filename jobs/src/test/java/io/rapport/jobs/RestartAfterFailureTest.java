@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rapport.config.SettingsLoader;
+import io.rapport.catalog.Catalog;
 import io.rapport.config.SettingsLoader.LoadedSettings;
-import io.rapport.pipeline.Tables;
+import io.rapport.config.SettingsLoader;
 import io.rapport.warehouse.JsonFiles;
 import io.rapport.warehouse.Manifest;
 import java.io.IOException;
@@ -153,7 +153,7 @@ class RestartAfterFailureTest {
     /** Every published table of {@code asOf} in {@code actual} has exactly the clean run's rows. */
     static void assertSameTables(SparkSession spark, Path actual, LocalDate asOf) {
       Path clean = warehouse(spark);
-      for (String table : Tables.PUBLISHED) {
+      for (String table : Catalog.publishedNames()) {
         String partition = table + "/as_of_date=" + asOf;
         Dataset<Row> expected = comparable(spark.read().parquet(clean.resolve(partition).toString()));
         Dataset<Row> got = comparable(spark.read().parquet(actual.resolve(partition).toString()));

@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rapport.catalog.Catalog;
 import io.rapport.cli.Rapport;
-import io.rapport.pipeline.Tables;
+import io.rapport.marts.ChurnMonthly;
+import io.rapport.marts.CustomerClv;
+import io.rapport.marts.CustomerFacts;
+import io.rapport.marts.FactOrders;
+import io.rapport.marts.NpsSummary;
+import io.rapport.marts.RetentionCohorts;
+import io.rapport.staging.Rejects;
 import io.rapport.warehouse.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +57,7 @@ class SampleRunTest {
   @Order(1)
   void firstRunPublishesEveryTableAndTheManifest() throws IOException {
 
-    for (String table : Tables.PUBLISHED) {
+    for (String table : Catalog.publishedNames()) {
       Path partition = warehouse.resolve(table).resolve("as_of_date=" + AS_OF);
       assertTrue(Files.isDirectory(partition), "missing table folder " + partition);
       try (Stream<Path> files = Files.list(partition)) {
@@ -59,7 +66,7 @@ class SampleRunTest {
     }
     Manifest manifest = manifest();
     assertEquals(AS_OF, manifest.asOfDate());
-    assertEquals(Tables.PUBLISHED.size(), manifest.outputRows().size());
+    assertEquals(Catalog.publishedNames().size(), manifest.outputRows().size());
     for (String source : List.of("purchases", "surveys", "reviews")) {
       Manifest.SourceAccounting a = manifest.inputs().get(source);
       assertNotNull(a, source);
@@ -68,8 +75,8 @@ class SampleRunTest {
       assertTrue(a.rejected() > 0, "the samples hold bad rows in " + source);
     }
     long rejectedTotal = manifest.inputs().values().stream().mapToLong(Manifest.SourceAccounting::rejected).sum();
-    assertEquals(rejectedTotal, manifest.outputRows().get(Tables.REJECTS));
-    assertTrue(manifest.outputRows().get(Tables.CUSTOMER_FACTS) > 100, "a few hundred customers expected");
+    assertEquals(rejectedTotal, manifest.outputRows().get(Rejects.TABLE.name()));
+    assertTrue(manifest.outputRows().get(CustomerFacts.TABLE.name()) > 100, "a few hundred customers expected");
     // Nothing is left in the staging area once published.
     assertFalse(Files.exists(warehouse.resolve("_staging").resolve("as_of_date=" + AS_OF)) && hasFiles(warehouse.resolve("_staging").resolve("as_of_date=" + AS_OF)));
   }
@@ -85,8 +92,8 @@ class SampleRunTest {
   @Test
   @Order(3)
   void forcedRerunReproducesTheSameRows() throws IOException {
-    List<String> tables = List.of(Tables.CUSTOMER_FACTS, Tables.FACT_ORDERS, Tables.RETENTION_COHORTS,
-        Tables.CHURN_MONTHLY, Tables.CUSTOMER_CLV, Tables.NPS_SUMMARY, Tables.REJECTS);
+    List<String> tables = List.of(CustomerFacts.TABLE.name(), FactOrders.TABLE.name(), RetentionCohorts.TABLE.name(),
+        ChurnMonthly.TABLE.name(), CustomerClv.TABLE.name(), NpsSummary.TABLE.name(), Rejects.TABLE.name());
     Path firstRun = work.resolve("first-run");
     for (String table : tables) {
       JobTestSupport.copyTree(warehouse.resolve(table), firstRun.resolve(table));

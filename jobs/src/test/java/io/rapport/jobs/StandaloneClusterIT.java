@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.round;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rapport.catalog.Catalog;
 import io.rapport.cli.Rapport;
-import io.rapport.pipeline.Tables;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +53,7 @@ class StandaloneClusterIT {
 
     SparkSession spark = JobTestSupport.spark();
     try {
-      for (String table : Tables.PUBLISHED) {
+      for (String table : Catalog.publishedNames()) {
         Dataset<Row> a = comparable(spark.read().parquet(local.resolve("warehouse").resolve(table).toString()));
         Dataset<Row> b = comparable(spark.read().parquet(cluster.resolve("warehouse").resolve(table).toString()));
         assertEquals(a.count(), b.count(), table + " row count");

@@ -1,6 +1,8 @@
 package io.rapport.intermediate;
 
 import static io.rapport.schema.StagedSchemas.MONEY;
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -12,6 +14,7 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import io.rapport.marts.FactOrders;
 import io.rapport.marts.SchemaProjection;
 import io.rapport.schema.StagedSchemas;
+import io.rapport.schema.TableSpec;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -37,18 +40,24 @@ public final class CustomerPurchaseDays {
   /** Sum of net_amount of that day's purchase orders. */
   public static final String NET_AMOUNT = "net_amount";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(CUSTOMER_ID, StringType, false)
-      .add(PURCHASE_DATE, DateType, false)
-      .add(ORDERS, LongType, false)
-      .add(NET_AMOUNT, MONEY, false);
+  public static final TableSpec TABLE = TableSpec.intermediate("customer_purchase_days")
+      .grain("One row per customer and purchase day (reporting zone).")
+      .notes("Feeds churn, CLV and the growth tables.")
+      .documentedIn("customer-tables.md")
+      .builtBy(CustomerPurchaseDays.class)
+      .column(CUSTOMER_ID, StringType, REQUIRED, "", "customer key")
+      .column(PURCHASE_DATE, DateType, REQUIRED, "reporting zone", "order_date of the day's purchase orders")
+      .column(ORDERS, LongType, REQUIRED, "", "purchase orders that day")
+      .column(NET_AMOUNT, MONEY, REQUIRED, "money", "sum of net_amount of that day's purchase orders; returns-only orders are not included (CM-05)")
+      .key(CUSTOMER_ID, PURCHASE_DATE)
+      .build();
 
-  /** Purchase days from fact_orders ({@link FactOrders#SCHEMA}). */
+  /** Purchase days from fact_orders ({@link FactOrders#TABLE}). */
   public static Dataset<Row> build(Dataset<Row> factOrders) {
     Dataset<Row> days = factOrders
         .filter(col(FactOrders.IS_PURCHASE))
         .groupBy(col(FactOrders.CUSTOMER_ID), col(FactOrders.ORDER_DATE).as(PURCHASE_DATE))
         .agg(count(lit(1)).as(ORDERS), sum(col(FactOrders.NET_AMOUNT)).as(NET_AMOUNT));
-    return SchemaProjection.project(days, SCHEMA);
+    return SchemaProjection.project(days, TABLE.schema());
   }
 }

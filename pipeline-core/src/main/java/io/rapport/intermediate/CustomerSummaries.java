@@ -1,5 +1,7 @@
 package io.rapport.intermediate;
 
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
@@ -15,6 +17,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.rapport.schema.StagedSchemas;
+import io.rapport.schema.TableSpec;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -58,14 +61,20 @@ public final class CustomerSummaries {
   public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
   public static final String HISTORICAL_NET_REVENUE = "historical_net_revenue";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(CUSTOMER_ID, StringType, false)
-      .add(FREQUENCY, LongType, false)
-      .add(RECENCY, DoubleType, false)
-      .add(T, DoubleType, false)
-      .add(MONETARY_VALUE, StagedSchemas.MONEY, true)
-      .add(FIRST_PURCHASE_DATE, DateType, false)
-      .add(HISTORICAL_NET_REVENUE, StagedSchemas.MONEY, true);
+  public static final TableSpec TABLE = TableSpec.intermediate("customer_summaries")
+      .grain("One row per customer with at least one purchase day up to the as-of date.")
+      .notes("The BG/NBD and Gamma-Gamma inputs (frequency x, recency t_x, age T, mean repeat spend) in the model time unit.")
+      .documentedIn("clv-tables.md")
+      .builtBy(CustomerSummaries.class)
+      .column(CUSTOMER_ID, StringType, REQUIRED, "", "customer key")
+      .column(FREQUENCY, LongType, REQUIRED, "purchase days", "repeat purchase days: purchase days up to the as-of date - 1")
+      .column(RECENCY, DoubleType, REQUIRED, "time units", "(last purchase day - first purchase day) / time unit")
+      .column(T, DoubleType, REQUIRED, "time units", "(as-of date - first purchase day) / time unit")
+      .column(MONETARY_VALUE, StagedSchemas.MONEY, NULLABLE, "money", "mean net amount of the repeat purchase days; null when frequency = 0")
+      .column(FIRST_PURCHASE_DATE, DateType, REQUIRED, "reporting zone", "first purchase day")
+      .column(HISTORICAL_NET_REVENUE, StagedSchemas.MONEY, NULLABLE, "money", "sum of the net amounts of all purchase days")
+      .key(CUSTOMER_ID)
+      .build();
 
   /**
    * Summarises purchase days.
@@ -101,7 +110,7 @@ public final class CustomerSummaries {
         datediff(end, col("first_day")).divide(timeUnitDays).as(T),
         when(repeatDays.gt(0), col("total").minus(col("first_amount")).divide(repeatDays)).as(MONETARY_VALUE),
         col("first_day").as(FIRST_PURCHASE_DATE),
-        col("total").as(HISTORICAL_NET_REVENUE)), SCHEMA);
+        col("total").as(HISTORICAL_NET_REVENUE)), TABLE.schema());
   }
 
   /** Selects exactly the schema's columns, in its order, cast to its types. */

@@ -1,5 +1,9 @@
 package io.rapport.marts;
 
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -10,6 +14,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sum;
@@ -20,7 +25,10 @@ import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 
 import io.rapport.intermediate.CustomerPurchaseDays;
+import io.rapport.schema.Check;
+import io.rapport.schema.TableSpec;
 import java.time.LocalDate;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,26 +62,40 @@ public final class ChurnMonthly {
   public static final String CHURN_RATE = "churn_rate";
   public static final String RETENTION_RATE = "retention_rate";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(MONTH, DateType, false)
-      .add(CUSTOMERS_AT_START, LongType, false)
-      .add(NEW_CUSTOMERS, LongType, false)
-      .add(CHURNED_CUSTOMERS, LongType, false)
-      .add(REACTIVATED_CUSTOMERS, LongType, false)
-      .add(CUSTOMERS_AT_END, LongType, false)
-      .add(CHURN_RATE, DoubleType, true)
-      .add(RETENTION_RATE, DoubleType, true);
+  public static final TableSpec TABLE = TableSpec.table("churn_monthly")
+      .grain("One row per calendar month from the first purchase month to the as-of month, for one as-of date.")
+      .notes("Months without events are included. customers_at_end = customers_at_start + new + reactivated - churned; churn_rate = churned / customers_at_start (null when 0).")
+      .documentedIn("customer-tables.md")
+      .builtBy(ChurnMonthly.class)
+      .column(MONTH, DateType, REQUIRED, "reporting zone", "first day of the month")
+      .column(CUSTOMERS_AT_START, LongType, REQUIRED, "customers", "active at the end of the previous month (0 for the first month)")
+      .column(NEW_CUSTOMERS, LongType, REQUIRED, "customers", "first purchases in the month")
+      .column(CHURNED_CUSTOMERS, LongType, REQUIRED, "customers", "churn events (L + T + 1) dated in the month and on or before the as-of date")
+      .column(REACTIVATED_CUSTOMERS, LongType, REQUIRED, "customers", "purchases in the month more than T days after the customer's previous purchase")
+      .column(CUSTOMERS_AT_END, LongType, REQUIRED, "customers", "at_start + new + reactivated - churned; active at the month's end (at the as-of date for the current month)")
+      .column(CHURN_RATE, DoubleType, NULLABLE, "share", "churned / at_start; null when at_start is 0")
+      .column(RETENTION_RATE, DoubleType, NULLABLE, "share", "1 - churn_rate")
+      .key(MONTH)
+      .check(Check.rule("flow_identity", "customers_at_end = customers_at_start + new + reactivated - churned",
+          col(CUSTOMERS_AT_END).equalTo(col(CUSTOMERS_AT_START).plus(col(NEW_CUSTOMERS))
+              .plus(col(REACTIVATED_CUSTOMERS)).minus(col(CHURNED_CUSTOMERS)))))
+      .check(Check.reconcile("start_equals_previous_end",
+          "customers_at_start equals the previous month's customers_at_end (0 before the first month)",
+          ChurnMonthly::startsDifferingFromPreviousEnd))
+      .check(Check.reconcile("active_at_as_of_matches_customer_churn",
+          "the as-of month's customers_at_end equals the customers not churned in customer_churn",
+          ChurnMonthly::activeDifferingFromCustomerChurn, sum(col("difference"))))
+      .build();
 
   private static final String PREVIOUS = "__previous_day";
   private static final String NEXT = "__next_day";
   private static final String CHURN_DATE = "__churn_date";
 
   /**
-   * Builds churn_monthly from purchase days ({@link CustomerPurchaseDays#SCHEMA}); days after
+   * Builds churn_monthly from purchase days ({@link CustomerPurchaseDays#TABLE}); days after
    * {@code asOf} are ignored.
    */
   public static Dataset<Row> build(Dataset<Row> purchaseDays, LocalDate asOf, int thresholdDays) {
-    CustomerChurn.requireThreshold(thresholdDays);
     Column asOfDate = lit(asOf.toString()).cast(DateType);
     Column day = col(CustomerPurchaseDays.PURCHASE_DATE);
 
@@ -121,6 +143,27 @@ public final class ChurnMonthly {
         .withColumn(CHURN_RATE, when(col(CUSTOMERS_AT_START).gt(0),
             col(CHURNED_CUSTOMERS).cast(DoubleType).divide(col(CUSTOMERS_AT_START))))
         .withColumn(RETENTION_RATE, lit(1.0).minus(col(CHURN_RATE)));
-    return SchemaProjection.project(flow, SCHEMA);
+    return SchemaProjection.project(flow, TABLE.schema());
+  }
+
+  /** Months whose customers_at_start is not the previous month's customers_at_end (0 before the first month). */
+  static Dataset<Row> startsDifferingFromPreviousEnd(Dataset<Row> churnMonthly, Function<String, Dataset<Row>> tables) {
+    Dataset<Row> previous = churnMonthly.select(
+        add_months(col(MONTH), 1).as(MONTH), col(CUSTOMERS_AT_END).as("previous_customers_at_end"));
+    return churnMonthly
+        .select(MONTH, CUSTOMERS_AT_START)
+        .join(previous, new String[] {MONTH}, "left")
+        .filter(col(CUSTOMERS_AT_START).notEqual(coalesce(col("previous_customers_at_end"), lit(0L))));
+  }
+
+  /** One row with the difference when the as-of month's customers_at_end is not customer_churn's active customers. */
+  static Dataset<Row> activeDifferingFromCustomerChurn(Dataset<Row> churnMonthly, Function<String, Dataset<Row>> tables) {
+    Dataset<Row> flow = churnMonthly.agg(coalesce(max_by(col(CUSTOMERS_AT_END), col(MONTH)), lit(0L))
+        .as("active_in_churn_monthly"));
+    Dataset<Row> snapshot = tables.apply(CustomerChurn.TABLE.name())
+        .agg(count(when(col(CustomerChurn.IS_CHURNED).equalTo(false), lit(1))).as("active_in_customer_churn"));
+    return flow.crossJoin(snapshot)
+        .withColumn("difference", abs(col("active_in_churn_monthly").minus(col("active_in_customer_churn"))))
+        .filter(col("difference").gt(0));
   }
 }

@@ -1,5 +1,7 @@
 package io.rapport.marts;
 
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -7,6 +9,7 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createMapType;
 
 import io.rapport.models.ModelFit;
+import io.rapport.schema.TableSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,18 +48,24 @@ public final class ClvModelTable {
   public static final String TIME_UNIT = "time_unit";
   public static final String TIME_UNIT_DAYS = "time_unit_days";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(MODEL, StringType, false)
-      .add(PARAMETERS, createMapType(StringType, DoubleType, true), false)
-      .add(STANDARD_ERRORS, createMapType(StringType, DoubleType, true), false)
-      .add(LOG_LIKELIHOOD, DoubleType, true)
-      .add(CUSTOMERS, LongType, false)
-      .add(ITERATIONS, LongType, false)
-      .add(CONVERGED, BooleanType, false)
-      .add(WARNING, StringType, true)
-      .add(FAILURE_REASON, StringType, true)
-      .add(TIME_UNIT, StringType, false)
-      .add(TIME_UNIT_DAYS, DoubleType, false);
+  public static final TableSpec TABLE = TableSpec.table("clv_model")
+      .grain("One row per fitted model for one as-of date, fitted or not.")
+      .notes("The purchase model (bg_nbd by default) and Gamma-Gamma are always present; parameters and standard errors are on the natural scale.")
+      .documentedIn("clv-tables.md")
+      .builtBy(ClvModelTable.class)
+      .column(MODEL, StringType, REQUIRED, "", "`bg_nbd` or `gamma_gamma`.")
+      .column(PARAMETERS, createMapType(StringType, DoubleType, true), REQUIRED, "", "Maximum-likelihood estimates. bg_nbd: `r`, `alpha` (purchase rates are gamma(r, alpha) across customers; `alpha` is in time units, the mean rate r/alpha is per time unit), `a`, `b` (drop-out probability after each repeat purchase is beta(a, b)). gamma_gamma: `p`, `q`, `v` (spend per purchase day is gamma(p, nu), nu is gamma(q, v) across customers; `v` is in money). Empty when the fit was not attempted (too few repeat buyers); kept for diagnosis when it was attempted and did not converge.")
+      .column(STANDARD_ERRORS, createMapType(StringType, DoubleType, true), REQUIRED, "", "Asymptotic standard errors from the observed information matrix (inverse Hessian of -log L at the estimate), same keys; a value is null when the matrix is not positive definite (boundary solutions).")
+      .column(LOG_LIKELIHOOD, DoubleType, NULLABLE, "", "Maximised log-likelihood (natural log, summed over customers); null when not fitted.")
+      .column(CUSTOMERS, LongType, REQUIRED, "customers", "Customers in the likelihood: all customers for bg_nbd, repeat buyers with a positive monetary_value for gamma_gamma.")
+      .column(ITERATIONS, LongType, REQUIRED, "", "Optimiser (BFGS) iterations.")
+      .column(CONVERGED, BooleanType, REQUIRED, "", "True when the optimiser met its gradient criterion and the estimates are usable; per-customer columns of `customer_clv` are filled only from converged fits (CLV-09).")
+      .column(WARNING, StringType, NULLABLE, "", "Set on a converged fit that needs care: a boundary solution (a -> 0 or b -> infinity: no drop-out; a and b -> infinity: same drop-out probability for everyone; r, alpha -> infinity: same purchase rate for everyone; Gamma-Gamma q <= 1 or p, q -> infinity), or a singular information matrix (CLV-08). Null otherwise.")
+      .column(FAILURE_REASON, StringType, NULLABLE, "", "Why the fit is not usable (too few repeat buyers, no convergence with the parameters reached, invalid input); null when converged (CLV-09).")
+      .column(TIME_UNIT, StringType, REQUIRED, "", "`week` (7 days), `day` (1 day) or `<n> days`.")
+      .column(TIME_UNIT_DAYS, DoubleType, REQUIRED, "days", "Length of the time unit (`clv.time-unit-days`).")
+      .key(MODEL)
+      .build();
 
   /** Builds the table from the fits (a handful of driver-side rows). */
   public static Dataset<Row> build(SparkSession spark, List<ModelFit> fits, double timeUnitDays) {
@@ -76,7 +85,7 @@ public final class ClvModelTable {
           unit,
           timeUnitDays));
     }
-    return spark.createDataFrame(rows, SCHEMA);
+    return spark.createDataFrame(rows, TABLE.schema());
   }
 
   /** "day" for 1, "week" for 7, otherwise "&lt;n&gt; days". */

@@ -1,5 +1,7 @@
 package io.rapport.marts;
 
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
@@ -13,10 +15,10 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
-import io.rapport.errors.ConfigurationException;
+import io.rapport.config.RapportSettings.RiskBands;
 import io.rapport.schema.StagedSchemas;
+import io.rapport.schema.TableSpec;
 import java.time.LocalDate;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,25 +51,30 @@ public final class CustomerChurn {
   public static final String RISK_MEDIUM = "medium";
   public static final String RISK_HIGH = "high";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(CUSTOMER_ID, StringType, false)
-      .add(LAST_PURCHASE_TS, TimestampType, false)
-      .add(DAYS_SINCE_LAST_PURCHASE, IntegerType, false)
-      .add(CHURN_THRESHOLD_DAYS, IntegerType, false)
-      .add(IS_CHURNED, BooleanType, false)
-      .add(CHURN_DATE, DateType, true)
-      .add(P_ALIVE, DoubleType, true)
-      .add(RISK_BAND, StringType, true)
-      .add(LAST_PURCHASE_DATE, DateType, false);
+  public static final TableSpec TABLE = TableSpec.table("customer_churn")
+      .grain("One row per customer with at least one purchase up to the as-of date, for one as-of date.")
+      .notes("As of date d a customer is churned when d - last purchase day > churn.threshold-days. p_alive comes from the selected CLV model; risk_band splits 1 - p_alive at churn.risk-bands.")
+      .documentedIn("customer-tables.md")
+      .builtBy(CustomerChurn.class)
+      .column(CUSTOMER_ID, StringType, REQUIRED, "", "customer key")
+      .column(LAST_PURCHASE_TS, TimestampType, REQUIRED, "UTC", "order_ts of the latest purchase")
+      .column(DAYS_SINCE_LAST_PURCHASE, IntegerType, REQUIRED, "days", "as-of date - last purchase day")
+      .column(CHURN_THRESHOLD_DAYS, IntegerType, REQUIRED, "days", "the configured threshold T (`churn.threshold-days`, default 90)")
+      .column(IS_CHURNED, BooleanType, REQUIRED, "", "days_since_last_purchase > T")
+      .column(CHURN_DATE, DateType, NULLABLE, "reporting zone", "last purchase day + T + 1 when on or before the as-of date, else null")
+      .column(P_ALIVE, DoubleType, NULLABLE, "probability", "BG/NBD probability of being alive; null until the CLV step")
+      .column(RISK_BAND, StringType, NULLABLE, "", "low / medium / high from 1 - p_alive at `churn.risk-bands` cuts (default 0.3, 0.7); null without p_alive")
+      .column(LAST_PURCHASE_DATE, DateType, REQUIRED, "reporting zone", "the last purchase day (extra column)")
+      .key(CUSTOMER_ID)
+      .build();
 
   /**
-   * Builds customer_churn from fact_orders ({@link FactOrders#SCHEMA}, which carries the purchase
+   * Builds customer_churn from fact_orders ({@link FactOrders#TABLE}, which carries the purchase
    * timestamps); orders after {@code asOf} are ignored.
    *
    * @param thresholdDays {@code churn.threshold-days}, at least 1
    */
   public static Dataset<Row> build(Dataset<Row> factOrders, LocalDate asOf, int thresholdDays) {
-    requireThreshold(thresholdDays);
     Column asOfDate = lit(asOf.toString()).cast(DateType);
     Column churnDate = date_add(col(LAST_PURCHASE_DATE), thresholdDays + 1);
     Dataset<Row> churn = factOrders
@@ -81,42 +88,26 @@ public final class CustomerChurn {
         .withColumn(CHURN_DATE, when(churnDate.leq(asOfDate), churnDate))
         .withColumn(P_ALIVE, lit(null).cast(DoubleType))
         .withColumn(RISK_BAND, lit(null).cast(StringType));
-    return SchemaProjection.project(churn, SCHEMA);
+    return SchemaProjection.project(churn, TABLE.schema());
   }
 
   /**
    * Fills p_alive from the CLV model and risk_band from risk = 1 - p_alive: {@code low} when
-   * risk < cuts[0], {@code medium} when risk < cuts[1], else {@code high}. Customers without a
+   * risk < cuts.mediumFrom, {@code medium} when risk < cuts.highFrom, else {@code high}. Customers without a
    * p_alive (model not fitted) keep both null.
    *
    * @param pAlive customer_id, p_alive
-   * @param cuts {@code churn.risk-bands}: two ascending values in [0, 1]
+   * @param cuts {@code churn.risk-bands}
    */
-  public static Dataset<Row> withRisk(Dataset<Row> churn, Dataset<Row> pAlive, List<Double> cuts) {
-    requireCuts(cuts);
+  public static Dataset<Row> withRisk(Dataset<Row> churn, Dataset<Row> pAlive, RiskBands cuts) {
     Column risk = lit(1.0).minus(col(P_ALIVE));
     Dataset<Row> joined = churn.drop(P_ALIVE, RISK_BAND)
         .join(pAlive.select(col(CUSTOMER_ID), col(P_ALIVE).cast(DoubleType).as(P_ALIVE)),
             new String[] {CUSTOMER_ID}, "left")
         .withColumn(RISK_BAND,
-            when(risk.lt(cuts.get(0)), RISK_LOW)
-                .when(risk.lt(cuts.get(1)), RISK_MEDIUM)
+            when(risk.lt(cuts.mediumFrom()), RISK_LOW)
+                .when(risk.lt(cuts.highFrom()), RISK_MEDIUM)
                 .when(risk.isNotNull(), RISK_HIGH));
-    return SchemaProjection.project(joined, SCHEMA);
-  }
-
-  static void requireThreshold(int thresholdDays) {
-    if (thresholdDays < 1) {
-      throw new ConfigurationException(
-          "Cannot compute churn: churn.threshold-days is " + thresholdDays + ", expected at least 1");
-    }
-  }
-
-  private static void requireCuts(List<Double> cuts) {
-    if (cuts == null || cuts.size() != 2 || cuts.get(0) == null || cuts.get(1) == null
-        || cuts.get(0) < 0 || cuts.get(1) > 1 || cuts.get(0) > cuts.get(1)) {
-      throw new ConfigurationException(
-          "Cannot band churn risk: churn.risk-bands is " + cuts + ", expected two ascending values in [0, 1]");
-    }
+    return SchemaProjection.project(joined, TABLE.schema());
   }
 }

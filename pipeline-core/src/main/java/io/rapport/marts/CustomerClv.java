@@ -1,5 +1,7 @@
 package io.rapport.marts;
 
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -16,11 +18,14 @@ import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.models.BgNbdParameters;
 import io.rapport.models.ClvFits;
 import io.rapport.models.GammaGammaParameters;
+import io.rapport.schema.Check;
 import io.rapport.schema.StagedSchemas;
+import io.rapport.schema.TableSpec;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
@@ -72,18 +77,29 @@ public final class CustomerClv {
   public static final String HISTORICAL_NET_REVENUE = CustomerSummaries.HISTORICAL_NET_REVENUE;
   public static final String CLV_TIER = "clv_tier";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(CUSTOMER_ID, StringType, false)
-      .add(FREQUENCY, LongType, false)
-      .add(RECENCY, DoubleType, false)
-      .add(T, DoubleType, false)
-      .add(MONETARY_VALUE, StagedSchemas.MONEY, true)
-      .add(P_ALIVE, DoubleType, true)
-      .add(EXPECTED_PURCHASES, DoubleType, true)
-      .add(EXPECTED_AVG_ORDER_VALUE, StagedSchemas.MONEY, true)
-      .add(CLV, StagedSchemas.MONEY, true)
-      .add(HISTORICAL_NET_REVENUE, StagedSchemas.MONEY, true)
-      .add(CLV_TIER, StringType, true);
+  public static final TableSpec TABLE = TableSpec.table("customer_clv")
+      .grain("One row per customer with at least one purchase day up to the as-of date, for one as-of date.")
+      .notes("Per-customer columns come from the selected purchase model (clv_model.selected) and Gamma-Gamma; they stay null when a model was not fitted. Times are in the model time unit clv.time-unit-days (default 7: weeks, fractional).")
+      .documentedIn("clv-tables.md")
+      .builtBy(CustomerClv.class)
+      .column(CUSTOMER_ID, StringType, REQUIRED, "", "Customer (pseudonymised when `privacy.pseudonymise-customer-ids` is on).")
+      .column(FREQUENCY, LongType, REQUIRED, "purchase days", "x = purchase days up to the as-of date - 1: the repeat purchase days (CLV-01). 0 for one-time buyers.")
+      .column(RECENCY, DoubleType, REQUIRED, "time units", "t_x = (last purchase day - first purchase day) / time unit. 0 for one-time buyers.")
+      .column(T, DoubleType, REQUIRED, "time units", "T = (as-of date - first purchase day) / time unit: the customer's observed age. Whole days, so a customer whose first purchase is on the as-of day has T = 0 (CLV-02).")
+      .column(MONETARY_VALUE, StagedSchemas.MONEY, NULLABLE, "money", "Mean net amount of the repeat purchase days (every purchase day but the first); **null when frequency = 0** (CLV-03). Can be 0 (free orders) and, rarely, negative (a day whose returns exceed its sales).")
+      .column(P_ALIVE, DoubleType, NULLABLE, "probability", "BG/NBD P(alive | x, t_x, T): probability that the customer has not dropped out. 1 for one-time buyers (the model lets customers drop out only after a repeat purchase). Null when BG/NBD was not fitted.")
+      .column(EXPECTED_PURCHASES, DoubleType, NULLABLE, "purchase days", "BG/NBD E[X(t_H) | x, t_x, T]: expected repeat purchase days over the horizon, H = `clv.horizon-months` months of 365.25/12 days (CLV-05). Null when BG/NBD was not fitted.")
+      .column(EXPECTED_AVG_ORDER_VALUE, StagedSchemas.MONEY, NULLABLE, "money per purchase day", "Gamma-Gamma expected mean spend of a future purchase day: p (v + x zbar) / (p x + q - 1) for repeat buyers (a negative zbar counts as 0), the population mean p v / (q - 1) for one-time buyers (CLV-04). Null when Gamma-Gamma was not fitted.")
+      .column(CLV, StagedSchemas.MONEY, NULLABLE, "money", "Discounted expected net revenue over the horizon: sum over months m = 1..H of expected_avg_order_value x (E[X(m months)] - E[X(m-1 months)]) / (1 + `clv.monthly-discount-rate`)^m (CLV-05). Null when either model was not fitted.")
+      .column(HISTORICAL_NET_REVENUE, StagedSchemas.MONEY, NULLABLE, "money", "Sum of the net amounts of all purchase days up to the as-of date (first day included).")
+      .column(CLV_TIER, StringType, NULLABLE, "", "Quantile tier of `clv`, names from `clv.tiers` lowest first (default low, medium, high, top: quartiles); null when clv is null (CLV-06).")
+      .key(CUSTOMER_ID)
+      .check(Check.reconcile("customers_match_customer_facts", "customer_clv and customer_facts hold the same customers",
+          CustomerClv::customersNotInCustomerFacts))
+      .check(Check.rule("p_alive_in_0_1_and_clv_not_negative",
+          "p_alive within [0, 1] and clv >= 0 wherever the model was fitted",
+          col(P_ALIVE).isNull().or(col(P_ALIVE).between(0, 1)).and(col(CLV).isNull().or(col(CLV).geq(0)))))
+      .build();
 
   /** Average month in days, as the SPEC defines the horizon. */
   public static final double DAYS_PER_MONTH = 365.25 / 12;
@@ -95,7 +111,7 @@ public final class CustomerClv {
       .add(CLV, DoubleType, true);
 
   /**
-   * Builds the table from customer summaries ({@link CustomerSummaries#SCHEMA}) and the fits of
+   * Builds the table from customer summaries ({@link CustomerSummaries#TABLE}) and the fits of
    * the same run. A lazy transformation: the per-customer math runs in a UDF whose closure holds
    * only the fitted parameters.
    */
@@ -117,7 +133,7 @@ public final class CustomerClv {
             col("_prediction." + EXPECTED_AVG_ORDER_VALUE).cast(StagedSchemas.MONEY).as(EXPECTED_AVG_ORDER_VALUE),
             col("_prediction." + CLV).cast(StagedSchemas.MONEY).as(CLV),
             col(HISTORICAL_NET_REVENUE));
-    return conform(withTiers(predicted, settings.tiers()), SCHEMA);
+    return conform(withTiers(predicted, settings.tiers()), TABLE.schema());
   }
 
   /** Adds clv_tier by approximate quantiles of clv, computed in an aggregate and cross-joined back. */
@@ -203,5 +219,12 @@ public final class CustomerClv {
     private static Double finite(double v) {
       return Double.isFinite(v) ? v : null;
     }
+  }
+
+  /** Customers in only one of customer_clv and customer_facts (one row per customer with a purchase). */
+  static Dataset<Row> customersNotInCustomerFacts(Dataset<Row> customerClv, Function<String, Dataset<Row>> tables) {
+    Dataset<Row> a = customerClv.select(col(CUSTOMER_ID));
+    Dataset<Row> b = tables.apply(CustomerFacts.TABLE.name()).select(col(CustomerFacts.CUSTOMER_ID));
+    return a.exceptAll(b).union(b.exceptAll(a));
   }
 }

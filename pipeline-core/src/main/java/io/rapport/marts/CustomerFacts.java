@@ -1,6 +1,8 @@
 package io.rapport.marts;
 
 import static io.rapport.schema.StagedSchemas.MONEY;
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -21,8 +23,11 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.rapport.schema.Check;
 import io.rapport.schema.StagedSchemas;
+import io.rapport.schema.TableSpec;
 import java.time.LocalDate;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -68,34 +73,42 @@ public final class CustomerFacts {
   // Columns read from fact_survey_responses and fact_reviews (built elsewhere).
   static final String NPS_CATEGORY = "nps_category";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(CUSTOMER_ID, StringType, false)
-      .add(FIRST_PURCHASE_TS, TimestampType, false)
-      .add(LAST_PURCHASE_TS, TimestampType, false)
-      .add(COHORT_MONTH, DateType, false)
-      .add(ORDERS, LongType, false)
-      .add(PURCHASE_DAYS, LongType, false)
-      .add(GROSS_REVENUE, MONEY, false)
-      .add(REFUND_AMOUNT, MONEY, false)
-      .add(NET_REVENUE, MONEY, false)
-      .add(AVG_ORDER_VALUE, MONEY, false)
-      .add(DAYS_SINCE_LAST_PURCHASE, IntegerType, false)
-      .add(TENURE_DAYS, IntegerType, false)
-      .add(SURVEY_RESPONSES, LongType, false)
-      .add(LAST_NPS_SCORE, IntegerType, true)
-      .add(LAST_NPS_CATEGORY, StringType, true)
-      .add(AVG_CSAT, DoubleType, true)
-      .add(REVIEWS, LongType, false)
-      .add(AVG_RATING, DoubleType, true)
-      .add(RFM_RECENCY_SCORE, IntegerType, false)
-      .add(RFM_FREQUENCY_SCORE, IntegerType, false)
-      .add(RFM_MONETARY_SCORE, IntegerType, false)
-      .add(RFM_SEGMENT, StringType, false);
+  public static final TableSpec TABLE = TableSpec.table("customer_facts")
+      .grain("One row per customer with at least one purchase up to the as-of date, for one as-of date.")
+      .notes("Purchase columns (first and last purchase, cohort_month, orders, purchase_days, recency and tenure) use purchase orders only; money columns sum all the customer's orders in fact_orders, returns-only orders included, so net_revenue reconciles with fact_orders.")
+      .documentedIn("customer-tables.md")
+      .builtBy(CustomerFacts.class)
+      .column(CUSTOMER_ID, StringType, REQUIRED, "", "customer key")
+      .column(FIRST_PURCHASE_TS, TimestampType, REQUIRED, "UTC", "order_ts of the first purchase")
+      .column(LAST_PURCHASE_TS, TimestampType, REQUIRED, "UTC", "order_ts of the latest purchase")
+      .column(COHORT_MONTH, DateType, REQUIRED, "reporting zone", "month of the first purchase")
+      .column(ORDERS, LongType, REQUIRED, "purchases", "number of purchase orders")
+      .column(PURCHASE_DAYS, LongType, REQUIRED, "days", "number of distinct purchase days")
+      .column(GROSS_REVENUE, MONEY, REQUIRED, "money", "sum of gross_amount over all the customer's orders")
+      .column(REFUND_AMOUNT, MONEY, REQUIRED, "money", "sum of refund_amount over all the customer's orders")
+      .column(NET_REVENUE, MONEY, REQUIRED, "money", "sum of net_amount over all the customer's orders (returns-only orders included)")
+      .column(AVG_ORDER_VALUE, MONEY, REQUIRED, "money", "net_revenue / orders, rounded half-up")
+      .column(DAYS_SINCE_LAST_PURCHASE, IntegerType, REQUIRED, "days", "as-of date - last purchase day")
+      .column(TENURE_DAYS, IntegerType, REQUIRED, "days", "as-of date - first purchase day")
+      .column(SURVEY_RESPONSES, LongType, REQUIRED, "", "the customer's survey responses (NPS and CSAT)")
+      .column(LAST_NPS_SCORE, IntegerType, NULLABLE, "0..10", "score of the latest NPS response; null if none")
+      .column(LAST_NPS_CATEGORY, StringType, NULLABLE, "", "promoter / passive / detractor of that response")
+      .column(AVG_CSAT, DoubleType, NULLABLE, "1..5", "mean CSAT score; null if none")
+      .column(REVIEWS, LongType, REQUIRED, "", "the customer's reviews")
+      .column(AVG_RATING, DoubleType, NULLABLE, "1..5", "mean review rating; null if none")
+      .column(RFM_RECENCY_SCORE, IntegerType, REQUIRED, "1..5", "quintile score of days_since_last_purchase; 5 = most recent (CM-10)")
+      .column(RFM_FREQUENCY_SCORE, IntegerType, REQUIRED, "1..5", "quintile score of orders; 5 = most")
+      .column(RFM_MONETARY_SCORE, IntegerType, REQUIRED, "1..5", "quintile score of net_revenue; 5 = most")
+      .column(RFM_SEGMENT, StringType, REQUIRED, "", "champions, loyal, new, potential_loyalist, cant_lose, at_risk, hibernating, lost (CM-11)")
+      .key(CUSTOMER_ID)
+      .check(Check.reconcile("net_revenue_matches_fact_orders",
+          "each customer's net_revenue equals the sum of their orders' net_amount", CustomerFacts::revenueDifferingFromOrders))
+      .build();
 
   /**
    * Builds customer_facts.
    *
-   * @param factOrders fact_orders ({@link FactOrders#SCHEMA}); orders after {@code asOf} are ignored
+   * @param factOrders fact_orders ({@link FactOrders#TABLE}); orders after {@code asOf} are ignored
    * @param factSurveyResponses response_id, customer_id, responded_at, survey_type, score, nps_category
    * @param factReviews review_id, customer_id, rating, created_at
    */
@@ -153,6 +166,16 @@ public final class CustomerFacts {
         .withColumn(REVIEWS, coalesce(col(REVIEWS), lit(0L)));
 
     Dataset<Row> scored = Rfm.withScores(facts, DAYS_SINCE_LAST_PURCHASE, ORDERS, NET_REVENUE);
-    return SchemaProjection.project(scored, SCHEMA);
+    return SchemaProjection.project(scored, TABLE.schema());
+  }
+
+  /** Customers whose net_revenue differs from the sum of their orders' net_amount in fact_orders. */
+  static Dataset<Row> revenueDifferingFromOrders(Dataset<Row> customerFacts, Function<String, Dataset<Row>> tables) {
+    Dataset<Row> fromOrders = tables.apply(FactOrders.TABLE.name()).groupBy(col(FactOrders.CUSTOMER_ID))
+        .agg(sum(col(FactOrders.NET_AMOUNT)).as("orders_net_amount"));
+    return customerFacts
+        .select(CUSTOMER_ID, NET_REVENUE)
+        .join(fromOrders, new String[] {CUSTOMER_ID}, "left")
+        .filter(coalesce(col(NET_REVENUE).notEqual(col("orders_net_amount")), lit(true)));
   }
 }

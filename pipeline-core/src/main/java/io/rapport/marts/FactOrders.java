@@ -1,17 +1,17 @@
 package io.rapport.marts;
 
 import static io.rapport.schema.StagedSchemas.MONEY;
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
@@ -20,9 +20,8 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
-import io.rapport.errors.ConfigurationException;
 import io.rapport.schema.StagedSchemas;
-import java.time.DateTimeException;
+import io.rapport.schema.TableSpec;
 import java.time.ZoneId;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -63,22 +62,28 @@ public final class FactOrders {
   public static final String IS_PURCHASE = "is_purchase";
   public static final String LINES = "lines";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(ORDER_ID, StringType, false)
-      .add(CUSTOMER_ID, StringType, false)
-      .add(ORDER_TS, TimestampType, false)
-      .add(ORDER_DATE, DateType, false)
-      .add(ORDER_MONTH, DateType, false)
-      .add(GROSS_AMOUNT, MONEY, false)
-      .add(REFUND_AMOUNT, MONEY, false)
-      .add(NET_AMOUNT, MONEY, false)
-      .add(ITEMS, LongType, false)
-      .add(CUSTOMER_ORDER_SEQ, LongType, true)
-      .add(IS_FIRST_ORDER, BooleanType, false)
-      .add(CHANNEL, StringType, true)
-      .add(COUNTRY, StringType, true)
-      .add(IS_PURCHASE, BooleanType, false)
-      .add(LINES, LongType, false);
+  public static final TableSpec TABLE = TableSpec.table("fact_orders")
+      .grain("One row per order with at least one line not cancelled, for one as-of date.")
+      .notes("Money follows SPEC 3: gross = sum of positive completed line amounts; refund = absolute sum of lines with negative quantity or status returned; net = gross - refund; cancelled lines count nowhere. An order is a purchase when it has at least one completed line of positive quantity, so a free order is a purchase and a returns-only order is not.")
+      .documentedIn("customer-tables.md")
+      .builtBy(FactOrders.class)
+      .column(ORDER_ID, StringType, REQUIRED, "", "order key")
+      .column(CUSTOMER_ID, StringType, REQUIRED, "", "the order's customer (smallest over lines, CM-03)")
+      .column(ORDER_TS, TimestampType, REQUIRED, "UTC", "earliest timestamp among the order's lines that are not cancelled")
+      .column(ORDER_DATE, DateType, REQUIRED, "reporting zone", "calendar day of order_ts")
+      .column(ORDER_MONTH, DateType, REQUIRED, "reporting zone", "first day of order_date's month")
+      .column(GROSS_AMOUNT, MONEY, REQUIRED, "money", "sum of line_amount over completed lines with quantity > 0")
+      .column(REFUND_AMOUNT, MONEY, REQUIRED, "money", "sum of abs(line_amount) over lines with quantity < 0 or status returned")
+      .column(NET_AMOUNT, MONEY, REQUIRED, "money", "gross_amount - refund_amount")
+      .column(ITEMS, LongType, REQUIRED, "units", "sum of quantity over completed lines with quantity > 0")
+      .column(CUSTOMER_ORDER_SEQ, LongType, NULLABLE, "", "1..n over the customer's purchases by order_ts, then order_id; null when not a purchase")
+      .column(IS_FIRST_ORDER, BooleanType, REQUIRED, "", "customer_order_seq = 1 (false for non-purchases)")
+      .column(CHANNEL, StringType, NULLABLE, "", "sales channel (smallest non-null over lines)")
+      .column(COUNTRY, StringType, NULLABLE, "", "country (smallest non-null over lines)")
+      .column(IS_PURCHASE, BooleanType, REQUIRED, "", "at least one completed line with quantity > 0 (a free order counts, returns only do not)")
+      .column(LINES, LongType, REQUIRED, "", "number of lines that are not cancelled")
+      .key(ORDER_ID)
+      .build();
 
   /**
    * Builds fact_orders from staged purchase lines (schema {@link StagedSchemas#PURCHASES}, already
@@ -86,8 +91,7 @@ public final class FactOrders {
    *
    * @param reportingZone IANA zone for order_date and order_month, e.g. {@code Europe/Berlin}
    */
-  public static Dataset<Row> build(Dataset<Row> stagedPurchases, String reportingZone) {
-    requireZone(reportingZone);
+  public static Dataset<Row> build(Dataset<Row> stagedPurchases, ZoneId reportingZone) {
     Column quantity = col(StagedSchemas.QUANTITY);
     Column amount = col(StagedSchemas.LINE_AMOUNT);
     Column status = col(StagedSchemas.STATUS);
@@ -110,7 +114,7 @@ public final class FactOrders {
             min(col(COUNTRY)).as(COUNTRY),
             count(lit(1)).as(LINES))
         .withColumn(NET_AMOUNT, col(GROSS_AMOUNT).minus(col(REFUND_AMOUNT)))
-        .withColumn(ORDER_DATE, to_date(from_utc_timestamp(col(ORDER_TS), reportingZone)))
+        .withColumn(ORDER_DATE, ReportingCalendar.dayOf(col(ORDER_TS), reportingZone))
         .withColumn(ORDER_MONTH, trunc(col(ORDER_DATE), "month"));
 
     // Partitioned by customer (and purchase flag), so the numbering scales with customers.
@@ -119,15 +123,6 @@ public final class FactOrders {
     Dataset<Row> sequenced = orders
         .withColumn(CUSTOMER_ORDER_SEQ, when(col(IS_PURCHASE), row_number().over(purchasesOfCustomer)))
         .withColumn(IS_FIRST_ORDER, coalesce(col(CUSTOMER_ORDER_SEQ).equalTo(1), lit(false)));
-    return SchemaProjection.project(sequenced, SCHEMA);
-  }
-
-  static void requireZone(String reportingZone) {
-    try {
-      ZoneId.of(reportingZone);
-    } catch (DateTimeException | NullPointerException e) {
-      throw new ConfigurationException(
-          "Cannot build fact_orders: reporting.time-zone '" + reportingZone + "' is not an IANA zone id", e);
-    }
+    return SchemaProjection.project(sequenced, TABLE.schema());
   }
 }

@@ -1,6 +1,8 @@
 package io.rapport.marts;
 
 import static io.rapport.schema.StagedSchemas.MONEY;
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -14,6 +16,7 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 
+import io.rapport.schema.TableSpec;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -53,22 +56,27 @@ public final class KpiMonthly {
   public static final String AVG_RATING = "avg_rating";
   public static final String AVG_REPLY_HOURS = "avg_reply_hours";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(MONTH, DateType, false)
-      .add(NEW_CUSTOMERS, LongType, false)
-      .add(ACTIVE_CUSTOMERS, LongType, false)
-      .add(ORDERS, LongType, false)
-      .add(GROSS_REVENUE, MONEY, false)
-      .add(NET_REVENUE, MONEY, false)
-      .add(AVG_ORDER_VALUE, MONEY, true)
-      .add(SALES_GROWTH_PCT, DoubleType, true)
-      .add(REPEAT_PURCHASE_RATE, DoubleType, true)
-      .add(RETENTION_RATE, DoubleType, true)
-      .add(CHURN_RATE, DoubleType, true)
-      .add(NPS, DoubleType, true)
-      .add(CSAT, DoubleType, true)
-      .add(AVG_RATING, DoubleType, true)
-      .add(AVG_REPLY_HOURS, DoubleType, true);
+  public static final TableSpec TABLE = TableSpec.table("kpi_monthly")
+      .grain("One row per calendar month of churn_monthly, for one as-of date.")
+      .documentedIn("customer-tables.md")
+      .builtBy(KpiMonthly.class)
+      .column(MONTH, DateType, REQUIRED, "reporting zone", "first day of the month")
+      .column(NEW_CUSTOMERS, LongType, REQUIRED, "customers", "first purchases in the month (from churn_monthly)")
+      .column(ACTIVE_CUSTOMERS, LongType, REQUIRED, "customers", "distinct customers with a purchase in the month")
+      .column(ORDERS, LongType, REQUIRED, "purchases", "purchase orders in the month")
+      .column(GROSS_REVENUE, MONEY, REQUIRED, "money", "gross_amount of the month's orders")
+      .column(NET_REVENUE, MONEY, REQUIRED, "money", "net_amount of the month's orders (returns-only orders included)")
+      .column(AVG_ORDER_VALUE, MONEY, NULLABLE, "money", "net_revenue / orders; null when orders is 0")
+      .column(SALES_GROWTH_PCT, DoubleType, NULLABLE, "percent", "100 x (net_revenue - previous month's) / abs(previous month's); null for the first month or when the previous month is 0")
+      .column(REPEAT_PURCHASE_RATE, DoubleType, NULLABLE, "share", "the month's buyers who had purchased before the month / active_customers; null when there are no buyers")
+      .column(RETENTION_RATE, DoubleType, NULLABLE, "share", "from churn_monthly")
+      .column(CHURN_RATE, DoubleType, NULLABLE, "share", "from churn_monthly")
+      .column(NPS, DoubleType, NULLABLE, "-100..100", "NPS of the month's responses (voice summary); null without one")
+      .column(CSAT, DoubleType, NULLABLE, "0..100", "CSAT of the month (share scoring 4-5, x 100)")
+      .column(AVG_RATING, DoubleType, NULLABLE, "1..5", "mean review rating of the month")
+      .column(AVG_REPLY_HOURS, DoubleType, NULLABLE, "hours", "mean hours from review to reply in the month")
+      .key(MONTH)
+      .build();
 
   private static final String PURCHASES = "__purchases";
   private static final String FIRST_SEQ = "__first_seq_in_month";
@@ -77,8 +85,8 @@ public final class KpiMonthly {
   /**
    * Builds kpi_monthly.
    *
-   * @param factOrders fact_orders ({@link FactOrders#SCHEMA}); orders after {@code asOf} are ignored
-   * @param churnMonthly churn_monthly ({@link ChurnMonthly#SCHEMA}) of the same as-of date; its months are the rows
+   * @param factOrders fact_orders ({@link FactOrders#TABLE}); orders after {@code asOf} are ignored
+   * @param churnMonthly churn_monthly ({@link ChurnMonthly#TABLE}) of the same as-of date; its months are the rows
    * @param voiceMonthly month, nps, csat, avg_rating, avg_reply_hours; null when there is no voice data
    */
   public static Dataset<Row> build(
@@ -132,6 +140,6 @@ public final class KpiMonthly {
           col(AVG_REPLY_HOURS).cast(DoubleType).as(AVG_REPLY_HOURS));
       kpis = kpis.join(voice, new String[] {MONTH}, "left");
     }
-    return SchemaProjection.project(kpis, SCHEMA);
+    return SchemaProjection.project(kpis, TABLE.schema());
   }
 }

@@ -1,16 +1,16 @@
 package io.rapport.marts;
 
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
@@ -20,9 +20,11 @@ import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
+import io.rapport.schema.Check;
 import io.rapport.schema.StagedSchemas;
+import io.rapport.schema.TableSpec;
+import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,6 @@ import org.apache.spark.sql.types.StructType;
 public final class NpsSummary {
   private NpsSummary() {}
 
-  public static final String TABLE = "nps_summary";
 
   public static final String PERIOD_TYPE = "period_type";
   public static final String PERIOD_START = "period_start";
@@ -90,22 +91,47 @@ public final class NpsSummary {
   public static final String CLV_TIER = "clv_tier";
   public static final String CHURN_STATUS = "churn_status";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(PERIOD_TYPE, StringType, false)
-      .add(PERIOD_START, DateType, false)
-      .add(DIMENSION, StringType, false)
-      .add(DIMENSION_VALUE, StringType, true)
-      .add(RESPONSES, LongType, false)
-      .add(PROMOTERS, LongType, false)
-      .add(PASSIVES, LongType, false)
-      .add(DETRACTORS, LongType, false)
-      .add(NPS, DoubleType, false)
-      .add(NPS_MARGIN_95, DoubleType, false)
-      .add(IS_LOW_SAMPLE, BooleanType, false)
-      .add(PREVIOUS_NPS, DoubleType, true)
-      .add(NPS_CHANGE, DoubleType, true)
-      .add(NPS_CHANGE_P_VALUE, DoubleType, true)
-      .add(IS_SIGNIFICANT_CHANGE, BooleanType, true);
+  /** Checks shared by the three period x dimension summaries (nps, csat, review). */
+  static final Check SUMMARY_PERIOD_IN_DOMAIN = Check.rule("period_type_in_domain",
+      "period_type is month or quarter and period_start is present",
+      col(PERIOD_TYPE).isin(PERIOD_MONTH, PERIOD_QUARTER).and(col(PERIOD_START).isNotNull()));
+  static final Check SUMMARY_DIMENSION_VALUE_NULL_ONLY_FOR_OVERALL = Check.rule(
+      "dimension_value_null_only_for_overall", "dimension_value is null exactly when dimension is overall",
+      col(DIMENSION).equalTo(DIMENSION_OVERALL).and(col(DIMENSION_VALUE).isNull())
+          .or(col(DIMENSION).notEqual(DIMENSION_OVERALL).and(col(DIMENSION_VALUE).isNotNull())));
+  /** Slack for comparisons between doubles computed by different formulas. */
+  static final double TOLERANCE = 1e-9;
+
+  public static final TableSpec TABLE = TableSpec.table("nps_summary")
+      .grain("One row per period type, period start, dimension and dimension value with at least one NPS response, for one as-of date.")
+      .notes("Periods are calendar months and quarters in the reporting zone (period_start is the first day). Dimensions: overall, channel, touchpoint, cohort_month, rfm_segment, clv_tier and churn_status; customer-level dimensions use the as-of snapshot.")
+      .documentedIn("voice-tables.md")
+      .builtBy(NpsSummary.class)
+      .column(PERIOD_TYPE, StringType, REQUIRED, "", "`month` or `quarter`.")
+      .column(PERIOD_START, DateType, REQUIRED, "reporting zone", "First day of the period.")
+      .column(DIMENSION, StringType, REQUIRED, "", "`overall`, `channel`, `touchpoint`, `cohort_month`, `rfm_segment`, `clv_tier` or `churn_status`. Customer dimensions are the as-of values (V5).")
+      .column(DIMENSION_VALUE, StringType, NULLABLE, "", "Value of the dimension; null only for `overall`. Responses without a value for a dimension are not in it (V4). `cohort_month` values are ISO dates (`2024-01-01`).")
+      .column(RESPONSES, LongType, REQUIRED, "responses", "NPS responses in the period and value.")
+      .column(PROMOTERS, LongType, REQUIRED, "responses", "Scores 9-10.")
+      .column(PASSIVES, LongType, REQUIRED, "responses", "Scores 7-8.")
+      .column(DETRACTORS, LongType, REQUIRED, "responses", "Scores 0-6. promoters + passives + detractors = responses.")
+      .column(NPS, DoubleType, REQUIRED, "NPS points (-100..100)", "100 x (promoters - detractors) / responses.")
+      .column(NPS_MARGIN_95, DoubleType, REQUIRED, "NPS points", "Half-width of the 95% interval: 1.96 x 100 x sqrt((p + d - (p - d)^2) / n), p and d the promoter and detractor shares (V6).")
+      .column(IS_LOW_SAMPLE, BooleanType, REQUIRED, "", "responses < `voice.min-responses` (default 30).")
+      .column(PREVIOUS_NPS, DoubleType, NULLABLE, "NPS points", "NPS of the immediately preceding period of the same type, dimension and value; null when that period has no responses (V3).")
+      .column(NPS_CHANGE, DoubleType, NULLABLE, "NPS points", "nps - previous_nps.")
+      .column(NPS_CHANGE_P_VALUE, DoubleType, NULLABLE, "probability", "Two-sided p-value of the two-sample z-test of the change (V8); null without a previous period or when both periods have zero variance.")
+      .column(IS_SIGNIFICANT_CHANGE, BooleanType, NULLABLE, "", "nps_change_p_value < 0.05; null when the p-value is null.")
+      .key(PERIOD_TYPE, PERIOD_START, DIMENSION, DIMENSION_VALUE)
+      .check(SUMMARY_PERIOD_IN_DOMAIN)
+      .check(SUMMARY_DIMENSION_VALUE_NULL_ONLY_FOR_OVERALL)
+      .check(Check.rule("category_counts_add_up", "promoters + passives + detractors = responses > 0",
+          col(PROMOTERS).plus(col(PASSIVES)).plus(col(DETRACTORS)).equalTo(col(RESPONSES)).and(col(RESPONSES).gt(0))))
+      .check(Check.rule("nps_in_range", "nps is within -100..100 and nps_margin_95 >= 0",
+          col(NPS).between(-100, 100).and(col(NPS_MARGIN_95).geq(0))))
+      .check(Check.rule("nps_change_p_value_in_range", "nps_change_p_value is null or within 0..1",
+          col(NPS_CHANGE_P_VALUE).isNull().or(col(NPS_CHANGE_P_VALUE).between(0, 1))))
+      .build();
 
   private static final UserDefinedFunction NPS_OF = udf(
       (UDF3<Long, Long, Long, Double>) (p, d, n) ->
@@ -130,14 +156,14 @@ public final class NpsSummary {
   /**
    * Builds nps_summary.
    *
-   * @param factSurveyResponses fact_survey_responses ({@link FactSurveyResponses#SCHEMA}); CSAT rows are ignored
+   * @param factSurveyResponses fact_survey_responses ({@link FactSurveyResponses#TABLE}); CSAT rows are ignored
    * @param customerDimensions one row per customer: customer_id, cohort_month (date), rfm_segment,
    *     clv_tier, churn_status (any may be null); extra columns are ignored
    * @param reportingZone IANA zone in which responses fall into months and quarters
    * @param minResponses rows with fewer responses get is_low_sample = true ({@code voice.min-responses})
    */
   public static Dataset<Row> build(
-      Dataset<Row> factSurveyResponses, Dataset<Row> customerDimensions, String reportingZone, int minResponses) {
+      Dataset<Row> factSurveyResponses, Dataset<Row> customerDimensions, ZoneId reportingZone, int minResponses) {
     Column category = col(FactSurveyResponses.NPS_CATEGORY);
     Dataset<Row> responses = factSurveyResponses
         .filter(col(FactSurveyResponses.SURVEY_TYPE).equalTo(StagedSchemas.SURVEY_NPS));
@@ -170,7 +196,7 @@ public final class NpsSummary {
         .withColumn(IS_SIGNIFICANT_CHANGE,
             when(col(NPS_CHANGE_P_VALUE).isNotNull(),
                 col(NPS_CHANGE_P_VALUE).lt(VoiceStatistics.SIGNIFICANCE_LEVEL)));
-    return SchemaProjection.project(result, SCHEMA);
+    return SchemaProjection.project(result, TABLE.schema());
   }
 
   // ---- shared plumbing of the voice summaries (package-private) ----
@@ -184,8 +210,8 @@ public final class NpsSummary {
    * Adds period_type and period_start, one copy of each row per period type: the month and the
    * quarter that contain the instant's calendar day in the reporting zone.
    */
-  static Dataset<Row> explodePeriods(Dataset<Row> frame, Column instant, String reportingZone) {
-    Column day = to_date(from_utc_timestamp(instant, reportingZone));
+  static Dataset<Row> explodePeriods(Dataset<Row> frame, Column instant, ZoneId reportingZone) {
+    Column day = ReportingCalendar.dayOf(instant, reportingZone);
     Column periods = array(
         struct(lit(PERIOD_MONTH).as(PERIOD_TYPE), trunc(day, "month").as(PERIOD_START)),
         struct(lit(PERIOD_QUARTER).as(PERIOD_TYPE), trunc(day, "quarter").as(PERIOD_START)));

@@ -1,6 +1,9 @@
 package io.rapport.marts;
 
 import static io.rapport.schema.StagedSchemas.MONEY;
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -26,10 +29,13 @@ import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 
-import io.rapport.errors.ConfigurationException;
+import io.rapport.config.CohortGrain;
+import io.rapport.config.RetentionMode;
+import io.rapport.schema.Check;
+import io.rapport.schema.TableSpec;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
-import java.util.Locale;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,39 +70,42 @@ public final class RetentionCohorts {
   public static final String CUMULATIVE_NET_REVENUE_PER_CUSTOMER = "cumulative_net_revenue_per_customer";
   public static final String IS_COMPLETE_PERIOD = "is_complete_period";
 
-  public static final String MODE_ON = "on";
-  public static final String MODE_ON_OR_AFTER = "on_or_after";
-  public static final String GRAIN_MONTH = "month";
-  public static final String GRAIN_WEEK = "week";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(COHORT_MONTH, DateType, false)
-      .add(PERIOD_NUMBER, IntegerType, false)
-      .add(PERIOD_START, DateType, false)
-      .add(COHORT_SIZE, LongType, false)
-      .add(ACTIVE_CUSTOMERS, LongType, false)
-      .add(RETENTION_RATE, DoubleType, false)
-      .add(NET_REVENUE, MONEY, false)
-      .add(CUMULATIVE_NET_REVENUE_PER_CUSTOMER, MONEY, false)
-      .add(IS_COMPLETE_PERIOD, BooleanType, false);
+  public static final TableSpec TABLE = TableSpec.table("retention_cohorts")
+      .grain("One row per cohort and period number, for one as-of date.")
+      .notes("Periods run from 0 up to the period that holds the as-of date, and empty periods are included. Options: retention.mode (on / on_or_after), retention.grain (month / week), reporting.week-start. With the weekly grain, cohort_month holds the cohort's week start.")
+      .documentedIn("customer-tables.md")
+      .builtBy(RetentionCohorts.class)
+      .column(COHORT_MONTH, DateType, REQUIRED, "reporting zone", "first day of the month (or week) of the cohort's first purchase")
+      .column(PERIOD_NUMBER, IntegerType, REQUIRED, "periods", "whole months (or weeks) after the cohort period; 0 = the cohort period")
+      .column(PERIOD_START, DateType, REQUIRED, "reporting zone", "first day of the period")
+      .column(COHORT_SIZE, LongType, REQUIRED, "customers", "customers in the cohort")
+      .column(ACTIVE_CUSTOMERS, LongType, REQUIRED, "customers", "mode on: cohort customers with a purchase in the period; mode on_or_after: with a purchase in the period or any later one up to the as-of date")
+      .column(RETENTION_RATE, DoubleType, REQUIRED, "share", "active_customers / cohort_size")
+      .column(NET_REVENUE, MONEY, REQUIRED, "money", "net_amount of all the cohort's orders dated in the period")
+      .column(CUMULATIVE_NET_REVENUE_PER_CUSTOMER, MONEY, REQUIRED, "money", "net_revenue summed over periods 0..n, / cohort_size")
+      .column(IS_COMPLETE_PERIOD, BooleanType, REQUIRED, "", "false for the period holding the as-of date, true before it")
+      .key(COHORT_MONTH, PERIOD_NUMBER)
+      .check(Check.rule("period_0_retention_is_1", "period 0 retention_rate is 1 for every cohort",
+          col(PERIOD_NUMBER).notEqual(0).or(col(ACTIVE_CUSTOMERS).equalTo(col(COHORT_SIZE))
+              .and(abs(col(RETENTION_RATE).minus(1.0)).leq(1e-9)))))
+      .check(Check.reconcile("cohort_sizes_match_customer_facts",
+          "sum of period-0 cohort_size equals the customers in customer_facts",
+          RetentionCohorts::cohortSizesDifferingFromCustomers, sum(col("difference"))))
+      .build();
 
   private static final String FIRST_DATE = "__first_purchase_date";
   private static final String LAST_PERIOD = "__last_period";
   private static final String CUSTOMERS = "__customers";
 
   /**
-   * Builds retention_cohorts from fact_orders ({@link FactOrders#SCHEMA}); orders after
+   * Builds retention_cohorts from fact_orders ({@link FactOrders#TABLE}); orders after
    * {@code asOf} are ignored.
    *
-   * @param mode {@code on} or {@code on_or_after}
-   * @param grain {@code month} or {@code week}
-   * @param weekStart first day of a week, a {@link DayOfWeek} name such as {@code MONDAY} (weekly grain only)
+   * @param weekStart first day of a week (weekly grain only)
    */
   public static Dataset<Row> build(
-      Dataset<Row> factOrders, LocalDate asOf, String mode, String grain, String weekStart) {
-    String m = choice("retention.mode", mode, MODE_ON, MODE_ON_OR_AFTER);
-    String g = choice("retention.grain", grain, GRAIN_MONTH, GRAIN_WEEK);
-    DayOfWeek firstDay = dayOfWeek(weekStart);
+      Dataset<Row> factOrders, LocalDate asOf, RetentionMode mode, CohortGrain grain, DayOfWeek weekStart) {
     Column asOfDate = lit(asOf.toString()).cast(DateType);
 
     Dataset<Row> orders = factOrders.filter(col(FactOrders.ORDER_DATE).leq(asOfDate));
@@ -104,17 +113,17 @@ public final class RetentionCohorts {
         .filter(col(FactOrders.IS_PURCHASE))
         .groupBy(col(FactOrders.CUSTOMER_ID))
         .agg(min(col(FactOrders.ORDER_DATE)).as(FIRST_DATE))
-        .withColumn(COHORT_MONTH, periodStart(col(FIRST_DATE), g, firstDay))
+        .withColumn(COHORT_MONTH, periodStart(col(FIRST_DATE), grain, weekStart))
         .drop(FIRST_DATE);
 
     // Cohort x period spine, periods 0..(as-of period), built lazily on the executors.
-    Column lastPeriod = periodIndex(col(COHORT_MONTH), periodStart(asOfDate, g, firstDay), g);
+    Column lastPeriod = periodIndex(col(COHORT_MONTH), periodStart(asOfDate, grain, weekStart), grain);
     Dataset<Row> spine = cohortOfCustomer
         .groupBy(col(COHORT_MONTH))
         .agg(count(lit(1)).as(COHORT_SIZE))
         .withColumn(LAST_PERIOD, lastPeriod)
         .withColumn(PERIOD_NUMBER, explode(sequence(lit(0), col(LAST_PERIOD))))
-        .withColumn(PERIOD_START, nthPeriodStart(col(COHORT_MONTH), col(PERIOD_NUMBER), g))
+        .withColumn(PERIOD_START, nthPeriodStart(col(COHORT_MONTH), col(PERIOD_NUMBER), grain))
         .withColumn(IS_COMPLETE_PERIOD, col(PERIOD_NUMBER).lt(col(LAST_PERIOD)))
         .drop(LAST_PERIOD);
 
@@ -122,7 +131,7 @@ public final class RetentionCohorts {
     Dataset<Row> ordersInPeriods = orders
         .join(cohortOfCustomer, new String[] {FactOrders.CUSTOMER_ID}, "inner")
         .withColumn(PERIOD_NUMBER,
-            periodIndex(col(COHORT_MONTH), periodStart(col(FactOrders.ORDER_DATE), g, firstDay), g))
+            periodIndex(col(COHORT_MONTH), periodStart(col(FactOrders.ORDER_DATE), grain, weekStart), grain))
         // A returns-only order dated before the first purchase has no period; it is left out.
         .filter(col(PERIOD_NUMBER).geq(0));
 
@@ -131,7 +140,7 @@ public final class RetentionCohorts {
         .agg(sum(col(FactOrders.NET_AMOUNT)).as(NET_REVENUE));
 
     Dataset<Row> purchasePeriods = ordersInPeriods.filter(col(FactOrders.IS_PURCHASE));
-    Dataset<Row> withActive = MODE_ON.equals(m)
+    Dataset<Row> withActive = mode == RetentionMode.ON
         ? activeOn(spine, purchasePeriods)
         : activeOnOrAfter(spine, purchasePeriods);
 
@@ -143,7 +152,7 @@ public final class RetentionCohorts {
         .withColumn(RETENTION_RATE, col(ACTIVE_CUSTOMERS).cast(DoubleType).divide(col(COHORT_SIZE)))
         .withColumn(CUMULATIVE_NET_REVENUE_PER_CUSTOMER,
             sum(col(NET_REVENUE)).over(upToPeriod).divide(col(COHORT_SIZE)));
-    return SchemaProjection.project(cohorts, SCHEMA);
+    return SchemaProjection.project(cohorts, TABLE.schema());
   }
 
   /** Mode on: distinct customers with a purchase in the period. */
@@ -175,45 +184,36 @@ public final class RetentionCohorts {
         .drop(CUSTOMERS);
   }
 
-  /** First day of the month, or of the week starting on {@code firstDay}, holding {@code date}. */
-  static Column periodStart(Column date, String grain, DayOfWeek firstDay) {
-    if (GRAIN_MONTH.equals(grain)) {
+  /** First day of the month, or of the week starting on {@code weekStart}, holding {@code date}. */
+  static Column periodStart(Column date, CohortGrain grain, DayOfWeek weekStart) {
+    if (grain == CohortGrain.MONTH) {
       return trunc(date, "month");
     }
     // Spark's dayofweek: Sunday = 1 .. Saturday = 7; java.time: Monday = 1 .. Sunday = 7.
-    int sparkFirstDay = firstDay.getValue() % 7 + 1;
+    int sparkFirstDay = weekStart.getValue() % 7 + 1;
     return date_sub(date, pmod(dayofweek(date).minus(sparkFirstDay), lit(7)));
   }
 
   /** Whole periods from one period start to a later one. */
-  static Column periodIndex(Column fromStart, Column toStart, String grain) {
-    Column index = GRAIN_MONTH.equals(grain)
+  static Column periodIndex(Column fromStart, Column toStart, CohortGrain grain) {
+    Column index = grain == CohortGrain.MONTH
         ? round(months_between(toStart, fromStart))
         : floor(datediff(toStart, fromStart).divide(7));
     return index.cast(IntegerType);
   }
 
-  static Column nthPeriodStart(Column cohortStart, Column n, String grain) {
-    return GRAIN_MONTH.equals(grain) ? add_months(cohortStart, n) : date_add(cohortStart, n.multiply(7));
+  static Column nthPeriodStart(Column cohortStart, Column n, CohortGrain grain) {
+    return grain == CohortGrain.MONTH ? add_months(cohortStart, n) : date_add(cohortStart, n.multiply(7));
   }
 
-  static String choice(String key, String value, String... allowed) {
-    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-    for (String a : allowed) {
-      if (a.equals(v)) {
-        return a;
-      }
-    }
-    throw new ConfigurationException(
-        "Cannot build retention_cohorts: " + key + " is '" + value + "', expected one of " + String.join(", ", allowed));
-  }
-
-  static DayOfWeek dayOfWeek(String weekStart) {
-    try {
-      return DayOfWeek.valueOf(weekStart == null ? "MONDAY" : weekStart.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(
-          "Cannot build retention_cohorts: reporting.week-start is '" + weekStart + "', expected a day name such as MONDAY", e);
-    }
+  /** One row with the difference when the period-0 cohort sizes do not add up to customer_facts' customers. */
+  static Dataset<Row> cohortSizesDifferingFromCustomers(Dataset<Row> cohorts, Function<String, Dataset<Row>> tables) {
+    Dataset<Row> sizes = cohorts
+        .filter(col(PERIOD_NUMBER).equalTo(0))
+        .agg(coalesce(sum(col(COHORT_SIZE)), lit(0L)).as("cohort_customers"));
+    Dataset<Row> customers = tables.apply(CustomerFacts.TABLE.name()).agg(count(lit(1)).as("customer_facts_rows"));
+    return sizes.crossJoin(customers)
+        .withColumn("difference", abs(col("cohort_customers").minus(col("customer_facts_rows"))))
+        .filter(col("difference").gt(0));
   }
 }

@@ -3,6 +3,8 @@ package io.rapport.marts;
 import static io.rapport.marts.NpsSummary.countWhere;
 import static io.rapport.marts.NpsSummary.explodeDimensions;
 import static io.rapport.marts.NpsSummary.explodePeriods;
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -14,6 +16,9 @@ import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
+import io.rapport.schema.Check;
+import io.rapport.schema.TableSpec;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +43,6 @@ import org.apache.spark.sql.types.StructType;
 public final class ReviewSummary {
   private ReviewSummary() {}
 
-  public static final String TABLE = "review_summary";
 
   public static final String PERIOD_TYPE = NpsSummary.PERIOD_TYPE;
   public static final String PERIOD_START = NpsSummary.PERIOD_START;
@@ -64,22 +68,41 @@ public final class ReviewSummary {
   public static final String DIMENSION_PRODUCT = "product";
   public static final String DIMENSION_CATEGORY = "category";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(PERIOD_TYPE, StringType, false)
-      .add(PERIOD_START, DateType, false)
-      .add(DIMENSION, StringType, false)
-      .add(DIMENSION_VALUE, StringType, true)
-      .add(REVIEWS, LongType, false)
-      .add(AVG_RATING, DoubleType, false)
-      .add(RATING_1, LongType, false)
-      .add(RATING_2, LongType, false)
-      .add(RATING_3, LongType, false)
-      .add(RATING_4, LongType, false)
-      .add(RATING_5, LongType, false)
-      .add(POSITIVE_SHARE, DoubleType, false)
-      .add(WILSON_LOWER_BOUND, DoubleType, false)
-      .add(REPLY_RATE, DoubleType, false)
-      .add(AVG_REPLY_HOURS, DoubleType, true);
+  public static final TableSpec TABLE = TableSpec.table("review_summary")
+      .grain("One row per period type, period start, dimension and dimension value with at least one review, for one as-of date.")
+      .notes("Reviews fall into calendar months and quarters by created_at in the reporting zone. Dimensions: overall, product and category; a review without a product counts in overall only.")
+      .documentedIn("voice-tables.md")
+      .builtBy(ReviewSummary.class)
+      .column(PERIOD_TYPE, StringType, REQUIRED, "", "`month` or `quarter`.")
+      .column(PERIOD_START, DateType, REQUIRED, "reporting zone", "First day of the period.")
+      .column(DIMENSION, StringType, REQUIRED, "", "`overall`, `product` or `category`. A review without a product is in `overall` only; a review without a category is in no `category` row (V12).")
+      .column(DIMENSION_VALUE, StringType, NULLABLE, "", "`product_id` or `category`; null only for `overall`.")
+      .column(REVIEWS, LongType, REQUIRED, "reviews", "Reviews in the period and value.")
+      .column(AVG_RATING, DoubleType, REQUIRED, "stars (1..5)", "Mean rating.")
+      .column(RATING_1, LongType, REQUIRED, "reviews", "Reviews with 1 .. 5 stars; they sum to `reviews`.")   // UNDOCUMENTED?
+      .column(RATING_2, LongType, REQUIRED, "reviews", "Reviews with 1 .. 5 stars; they sum to `reviews`.")   // UNDOCUMENTED?
+      .column(RATING_3, LongType, REQUIRED, "reviews", "Reviews with 1 .. 5 stars; they sum to `reviews`.")   // UNDOCUMENTED?
+      .column(RATING_4, LongType, REQUIRED, "reviews", "Reviews with 1 .. 5 stars; they sum to `reviews`.")   // UNDOCUMENTED?
+      .column(RATING_5, LongType, REQUIRED, "reviews", "Reviews with 1 .. 5 stars; they sum to `reviews`.")   // UNDOCUMENTED?
+      .column(POSITIVE_SHARE, DoubleType, REQUIRED, "fraction (0..1)", "Share of reviews rated 4 or 5.")
+      .column(WILSON_LOWER_BOUND, DoubleType, REQUIRED, "fraction (0..1)", "Lower bound of the 95% Wilson score interval (z = 1.96) of positive_share; 8 positive of 10 gives 0.490. Ranks products fairly across review counts.")
+      .column(REPLY_RATE, DoubleType, REQUIRED, "fraction (0..1)", "Reviews with a reply (`replied_at` present) / reviews.")
+      .column(AVG_REPLY_HOURS, DoubleType, NULLABLE, "hours", "Mean `reply_hours` of replied reviews with a valid delay; null when there is none.")
+      .key(PERIOD_TYPE, PERIOD_START, DIMENSION, DIMENSION_VALUE)
+      .check(NpsSummary.SUMMARY_PERIOD_IN_DOMAIN)
+      .check(NpsSummary.SUMMARY_DIMENSION_VALUE_NULL_ONLY_FOR_OVERALL)
+      .check(Check.rule("dimension_in_domain", "dimension is overall, product or category",
+          col(DIMENSION).isin(DIMENSION_OVERALL, DIMENSION_PRODUCT, DIMENSION_CATEGORY)))
+      .check(Check.rule("rating_counts_add_up", "rating_1 + ... + rating_5 = reviews > 0",
+          col(RATING_1).plus(col(RATING_2)).plus(col(RATING_3)).plus(col(RATING_4)).plus(col(RATING_5))
+              .equalTo(col(REVIEWS)).and(col(REVIEWS).gt(0))))
+      .check(Check.rule("shares_in_range",
+          "positive_share, wilson_lower_bound and reply_rate are within 0..1, wilson_lower_bound <= positive_share",
+          col(POSITIVE_SHARE).between(0, 1).and(col(WILSON_LOWER_BOUND).between(0, 1)).and(col(REPLY_RATE).between(0, 1))
+              .and(col(WILSON_LOWER_BOUND).leq(col(POSITIVE_SHARE).plus(NpsSummary.TOLERANCE)))))
+      .check(Check.rule("averages_in_range", "avg_rating is within 1..5 and avg_reply_hours is null or >= 0",
+          col(AVG_RATING).between(1, 5).and(col(AVG_REPLY_HOURS).isNull().or(col(AVG_REPLY_HOURS).geq(0)))))
+      .build();
 
   private static final String POSITIVE = "_positive";
   private static final String REPLIED = "_replied";
@@ -92,10 +115,10 @@ public final class ReviewSummary {
   /**
    * Builds review_summary.
    *
-   * @param factReviews fact_reviews ({@link FactReviews#SCHEMA})
+   * @param factReviews fact_reviews ({@link FactReviews#TABLE})
    * @param reportingZone IANA zone in which reviews fall into months and quarters
    */
-  public static Dataset<Row> build(Dataset<Row> factReviews, String reportingZone) {
+  public static Dataset<Row> build(Dataset<Row> factReviews, ZoneId reportingZone) {
     Map<String, Column> dimensions = new LinkedHashMap<>();
     dimensions.put(DIMENSION_PRODUCT, col(FactReviews.PRODUCT_ID));
     // SPEC: "a review without a product counts in overall only", so not in its category either.
@@ -120,6 +143,6 @@ public final class ReviewSummary {
     return SchemaProjection.project(counts
         .withColumn(POSITIVE_SHARE, col(POSITIVE).divide(col(REVIEWS)))
         .withColumn(WILSON_LOWER_BOUND, WILSON_LOW.apply(col(POSITIVE), col(REVIEWS)))
-        .withColumn(REPLY_RATE, col(REPLIED).divide(col(REVIEWS))), SCHEMA);
+        .withColumn(REPLY_RATE, col(REPLIED).divide(col(REVIEWS))), TABLE.schema());
   }
 }

@@ -1,11 +1,11 @@
 package io.rapport.marts;
 
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DateType;
@@ -14,6 +14,8 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 
 import io.rapport.schema.StagedSchemas;
+import io.rapport.schema.TableSpec;
+import java.time.ZoneId;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,12 +38,18 @@ public final class VoiceMonthly {
   public static final String AVG_RATING = ReviewSummary.AVG_RATING;
   public static final String AVG_REPLY_HOURS = ReviewSummary.AVG_REPLY_HOURS;
 
-  public static final StructType SCHEMA = new StructType()
-      .add(MONTH, DateType, false)
-      .add(NPS, DoubleType, true)
-      .add(CSAT, DoubleType, true)
-      .add(AVG_RATING, DoubleType, true)
-      .add(AVG_REPLY_HOURS, DoubleType, true);
+  public static final TableSpec TABLE = TableSpec.intermediate("voice_monthly")
+      .grain("One row per reporting-zone calendar month with at least one survey response or review.")
+      .notes("Input of kpi_monthly (left-joined by month); not published alone.")
+      .documentedIn("voice-tables.md")
+      .builtBy(VoiceMonthly.class)
+      .column(MONTH, DateType, REQUIRED, "reporting zone", "First day of the month.")
+      .column(NPS, DoubleType, NULLABLE, "NPS points", "Overall NPS of the month; null without NPS responses.")
+      .column(CSAT, DoubleType, NULLABLE, "percent", "Overall CSAT of the month; null without CSAT responses.")
+      .column(AVG_RATING, DoubleType, NULLABLE, "stars", "Mean review rating of the month; null without reviews.")
+      .column(AVG_REPLY_HOURS, DoubleType, NULLABLE, "hours", "Mean reply delay of the month's reviews; null without a valid delay.")
+      .key(MONTH)
+      .build();
 
   private static final String NPS_N = "_nps_responses";
   private static final String NPS_POINTS = "_nps_points";
@@ -55,7 +63,7 @@ public final class VoiceMonthly {
    * @param factReviews fact_reviews
    * @param reportingZone IANA zone of the calendar months
    */
-  public static Dataset<Row> build(Dataset<Row> factSurveyResponses, Dataset<Row> factReviews, String reportingZone) {
+  public static Dataset<Row> build(Dataset<Row> factSurveyResponses, Dataset<Row> factReviews, ZoneId reportingZone) {
     Column category = col(FactSurveyResponses.NPS_CATEGORY);
     Column isNps = col(FactSurveyResponses.SURVEY_TYPE).equalTo(StagedSchemas.SURVEY_NPS);
     Column isCsat = col(FactSurveyResponses.SURVEY_TYPE).equalTo(StagedSchemas.SURVEY_CSAT);
@@ -87,10 +95,10 @@ public final class VoiceMonthly {
             when(csatResponses.gt(0), lit(100.0).multiply(sum(col(CSAT_SATISFIED))).divide(csatResponses)).as(CSAT),
             avg(col(FactReviews.RATING)).as(AVG_RATING),
             avg(col(FactReviews.REPLY_HOURS)).as(AVG_REPLY_HOURS));
-    return SchemaProjection.project(monthly, SCHEMA);
+    return SchemaProjection.project(monthly, TABLE.schema());
   }
 
-  private static Column monthOf(Column instant, String reportingZone) {
-    return trunc(to_date(from_utc_timestamp(instant, reportingZone)), "month").as(MONTH);
+  private static Column monthOf(Column instant, ZoneId reportingZone) {
+    return trunc(ReportingCalendar.dayOf(instant, reportingZone), "month").as(MONTH);
   }
 }

@@ -19,7 +19,7 @@ public final class ClvFitting {
   private ClvFitting() {}
 
   /**
-   * Fits BG/NBD and Gamma-Gamma on customer summaries ({@link CustomerSummaries#SCHEMA}).
+   * Fits BG/NBD and Gamma-Gamma on customer summaries ({@link CustomerSummaries#TABLE}).
    * Never fails for data reasons: a model that cannot be fitted comes back unconverged with the
    * reason.
    */

@@ -1,5 +1,7 @@
 package io.rapport.models;
 
+import static io.rapport.schema.TableSpec.NULLABLE;
+import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -14,6 +16,7 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.rapport.config.RapportSettings;
 import io.rapport.intermediate.CustomerSummaries;
+import io.rapport.schema.TableSpec;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -77,22 +80,27 @@ public final class HoldoutValidation {
   /** Length of the model time unit in days. */
   public static final String TIME_UNIT_DAYS = "time_unit_days";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(FREQUENCY_BUCKET, StringType, false)
-      .add(MIN_FREQUENCY, LongType, true)
-      .add(CUSTOMERS, LongType, false)
-      .add(ACTUAL_PURCHASES, LongType, false)
-      .add(PREDICTED_PURCHASES, DoubleType, true)
-      .add(ACTUAL_MEAN, DoubleType, true)
-      .add(PREDICTED_MEAN, DoubleType, true)
-      .add(HOLDOUT_START, DateType, false)
-      .add(HOLDOUT_END, DateType, false)
-      .add(HOLDOUT_LENGTH, DoubleType, false)
-      .add(TIME_UNIT_DAYS, DoubleType, false);
+  public static final TableSpec TABLE = TableSpec.table("clv_holdout")
+      .grain("One row per calibration-frequency bucket (0 .. 6, 7+) that has customers, plus one total row, for one calibration end.")
+      .notes("Written by rapport validate-clv, not by runs, under <warehouse>/clv_holdout/calibration_end=<date>/. The command stages purchases up to the holdout end, fits both models on purchase days up to the calibration end (inclusive), and compares, for every customer with a purchase day in the calibration period, the BG/NBD conditional expectation of repeat purchase days in the holdout with the purchase days the customer actually had there (CLV-11). Customers first seen in the holdout are not part of the check.")
+      .documentedIn("clv-tables.md")
+      .builtBy(HoldoutValidation.class)
+      .column(FREQUENCY_BUCKET, StringType, REQUIRED, "", "Calibration frequency x: `0` .. `6`, `7+` (x >= 7), or `total`.")
+      .column(MIN_FREQUENCY, LongType, NULLABLE, "purchase days", "Lowest x in the bucket (0..7); null in the total row. Sort by it.")
+      .column(CUSTOMERS, LongType, REQUIRED, "customers", "Customers with a purchase day up to the calibration end, in the bucket.")
+      .column(ACTUAL_PURCHASES, LongType, REQUIRED, "purchase days", "Their purchase days in the holdout (the day after the calibration end to the holdout end, inclusive).")
+      .column(PREDICTED_PURCHASES, DoubleType, NULLABLE, "purchase days", "Sum of their E[X(t) | x, t_x, T], t = holdout length; null when BG/NBD was not fitted.")
+      .column(ACTUAL_MEAN, DoubleType, NULLABLE, "purchase days per customer", "actual_purchases / customers.")
+      .column(PREDICTED_MEAN, DoubleType, NULLABLE, "purchase days per customer", "predicted_purchases / customers.")
+      .column(HOLDOUT_START, DateType, REQUIRED, "reporting zone", "The day after the calibration end.")
+      .column(HOLDOUT_END, DateType, REQUIRED, "reporting zone", "Last day of the holdout (inclusive).")
+      .column(HOLDOUT_LENGTH, DoubleType, REQUIRED, "time units", "(holdout_end - calibration end) in days / time unit: the t of the prediction.")
+      .column(TIME_UNIT_DAYS, DoubleType, REQUIRED, "days", "Length of the time unit.")
+      .build();
 
   /**
    * The outcome of a check: the fits on the calibration period and the comparison table
-   * ({@link #SCHEMA}, lazy).
+   * ({@link #TABLE}, lazy).
    */
   public record Result(ClvFits fits, Dataset<Row> table, LocalDate calibrationEnd, LocalDate holdoutEnd) {}
 
@@ -117,7 +125,7 @@ public final class HoldoutValidation {
   /**
    * The comparison table: a pure transformation.
    *
-   * @param calibrationSummaries customer summaries at the calibration end ({@link CustomerSummaries#SCHEMA})
+   * @param calibrationSummaries customer summaries at the calibration end ({@link CustomerSummaries#TABLE})
    * @param purchaseDays as in {@link #validate}
    * @param model fitted BG/NBD parameters, or null (predicted columns stay null)
    */
@@ -171,7 +179,7 @@ public final class HoldoutValidation {
   }
 
   private static Dataset<Row> conform(Dataset<Row> frame) {
-    return frame.select(Arrays.stream(SCHEMA.fields())
+    return frame.select(Arrays.stream(TABLE.schema().fields())
         .map((StructField f) -> col(f.name()).cast(f.dataType()).as(f.name()))
         .toArray(Column[]::new));
   }

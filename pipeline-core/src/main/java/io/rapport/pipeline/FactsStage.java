@@ -6,9 +6,8 @@ import io.rapport.marts.FactOrders;
 import io.rapport.marts.FactReviews;
 import io.rapport.marts.FactSurveyResponses;
 import io.rapport.staging.SourceName;
-import java.util.LinkedHashMap;
+import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -23,36 +22,21 @@ public final class FactsStage {
   private FactsStage() {}
 
   public static StageReport run(PipelineRun run) {
-    String zone = run.reportingZone();
-    Map<String, Long> rows = new LinkedHashMap<>();
-
-    run.describe(NAME, "fact_orders");
-    rows.put(Tables.FACT_ORDERS, run.writeTable(Tables.FACT_ORDERS,
-        FactOrders.build(staged(run, SourceName.PURCHASES), zone)));
-    Dataset<Row> factOrders = run.readTable(Tables.FACT_ORDERS);
-
-    run.describe(NAME, "fact_survey_responses");
-    rows.put(Tables.FACT_SURVEY_RESPONSES, run.writeTable(Tables.FACT_SURVEY_RESPONSES,
-        FactSurveyResponses.build(staged(run, SourceName.SURVEYS), zone)));
-
-    run.describe(NAME, "fact_reviews");
-    rows.put(Tables.FACT_REVIEWS, run.writeTable(Tables.FACT_REVIEWS,
-        FactReviews.build(staged(run, SourceName.REVIEWS), factOrders, zone)));
-
-    run.describe(NAME, "customer_purchase_days");
-    rows.put(Tables.CUSTOMER_PURCHASE_DAYS, run.writeWork(Tables.CUSTOMER_PURCHASE_DAYS,
-        CustomerPurchaseDays.build(factOrders)));
-
-    run.describe(NAME, "customer_facts");
-    rows.put(Tables.CUSTOMER_FACTS, run.writeTable(Tables.CUSTOMER_FACTS, CustomerFacts.build(
-        factOrders, run.readTable(Tables.FACT_SURVEY_RESPONSES), run.readTable(Tables.FACT_REVIEWS), run.asOf())));
-
-    StageReport report = new StageReport(NAME, rows, null, List.of(), List.of());
+    ZoneId zone = run.reportingZone();
+    StageTables tables = new StageTables(run, NAME);
+    Dataset<Row> factOrders = tables.write(FactOrders.TABLE, FactOrders.build(staged(run, SourceName.PURCHASES), zone));
+    Dataset<Row> surveys = tables.write(FactSurveyResponses.TABLE,
+        FactSurveyResponses.build(staged(run, SourceName.SURVEYS), zone));
+    Dataset<Row> reviews = tables.write(FactReviews.TABLE,
+        FactReviews.build(staged(run, SourceName.REVIEWS), factOrders, zone));
+    tables.write(CustomerPurchaseDays.TABLE, CustomerPurchaseDays.build(factOrders));
+    tables.write(CustomerFacts.TABLE, CustomerFacts.build(factOrders, surveys, reviews, run.asOf()));
+    StageReport report = new StageReport(NAME, tables.rows(), null, List.of(), List.of());
     run.saveReport(report);
     return report;
   }
 
   static Dataset<Row> staged(PipelineRun run, SourceName source) {
-    return run.readWork(Tables.STAGED_PREFIX + source.id());
+    return run.readWork(IngestStage.stagedName(source));
   }
 }

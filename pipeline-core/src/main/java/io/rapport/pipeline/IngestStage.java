@@ -3,6 +3,7 @@ package io.rapport.pipeline;
 import io.rapport.config.RapportSettings;
 import io.rapport.privacy.Pseudonymiser;
 import io.rapport.schema.StagedSchemas;
+import io.rapport.staging.Rejects;
 import io.rapport.staging.SourceCounts;
 import io.rapport.staging.SourceName;
 import io.rapport.staging.Staging;
@@ -30,7 +31,7 @@ public final class IngestStage {
     Map<String, SourceAccounting> inputs = new LinkedHashMap<>();
     RapportSettings settings = run.settings();
     byte[] pseudonymKey = settings.privacy().pseudonymiseCustomerIds() ? Pseudonymiser.key(settings.privacy()) : null;
-    Dataset<Row> rejects = run.spark().createDataFrame(List.of(), StagedSchemas.REJECTS);
+    Dataset<Row> rejects = run.spark().createDataFrame(List.of(), Rejects.TABLE.schema());
     List<StagingResult> cached = new ArrayList<>();
     for (SourceName source : SourceName.values()) {
       run.describe(NAME, "stage " + source.id());
@@ -38,7 +39,7 @@ public final class IngestStage {
       cached.add(staged);
       Dataset<Row> accepted = pseudonymKey == null ? staged.accepted()
           : Pseudonymiser.withPseudonymousCustomerIds(staged.accepted(), pseudonymKey);
-      rows.put(Tables.STAGED_PREFIX + source.id(), run.writeWork(Tables.STAGED_PREFIX + source.id(), accepted));
+      rows.put(stagedName(source), run.writeWork(stagedName(source), accepted));
       rejects = rejects.unionByName(staged.rejects());
       inputs.put(source.id(), accounting(staged));
     }
@@ -46,7 +47,7 @@ public final class IngestStage {
       rejects = Pseudonymiser.withPseudonymousRawRecords(rejects, customerColumns(settings), pseudonymKey);
     }
     run.describe(NAME, "write rejects");
-    rows.put(Tables.REJECTS, run.writeTable(Tables.REJECTS, rejects));
+    rows.put(Rejects.TABLE.name(), run.write(Rejects.TABLE, rejects));
     // The next steps read the written Parquet; keeping the staging caches would only crowd the heap.
     cached.forEach(StagingResult::unpersist);
     StageReport report = new StageReport(NAME, rows, inputs, List.of(), List.of());
@@ -64,6 +65,11 @@ public final class IngestStage {
       }
     }
     return columns;
+  }
+
+  /** The work-area name of a source's accepted rows, read by the facts step. */
+  static String stagedName(SourceName source) {
+    return "staged_" + source.id();
   }
 
   private static SourceAccounting accounting(StagingResult staged) {

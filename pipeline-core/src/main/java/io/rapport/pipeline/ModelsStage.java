@@ -5,12 +5,17 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.rapport.config.RapportSettings;
+import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.marts.ChurnMonthly;
 import io.rapport.marts.ClvModelTable;
 import io.rapport.marts.CsatSummary;
 import io.rapport.marts.CustomerChurn;
 import io.rapport.marts.CustomerClv;
+import io.rapport.marts.CustomerFacts;
+import io.rapport.marts.FactOrders;
+import io.rapport.marts.FactReviews;
+import io.rapport.marts.FactSurveyResponses;
 import io.rapport.marts.KpiMonthly;
 import io.rapport.marts.NpsSummary;
 import io.rapport.marts.RetentionCohorts;
@@ -19,10 +24,9 @@ import io.rapport.marts.VoiceMonthly;
 import io.rapport.models.ClvFits;
 import io.rapport.models.ClvFitting;
 import io.rapport.models.ModelFit;
+import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -37,24 +41,18 @@ public final class ModelsStage {
 
   public static StageReport run(PipelineRun run) {
     RapportSettings s = run.settings();
-    String zone = run.reportingZone();
-    Map<String, Long> rows = new LinkedHashMap<>();
+    ZoneId zone = run.reportingZone();
+    StageTables tables = new StageTables(run, NAME);
     List<String> warnings = new ArrayList<>();
-    Dataset<Row> factOrders = run.readTable(Tables.FACT_ORDERS);
-    Dataset<Row> purchaseDays = run.readWork(Tables.CUSTOMER_PURCHASE_DAYS);
+    Dataset<Row> factOrders = run.read(FactOrders.TABLE);
+    Dataset<Row> purchaseDays = run.read(CustomerPurchaseDays.TABLE);
 
-    run.describe(NAME, "retention_cohorts");
-    rows.put(Tables.RETENTION_COHORTS, run.writeTable(Tables.RETENTION_COHORTS, RetentionCohorts.build(
-        factOrders, run.asOf(), s.retention().mode(), s.retention().grain(), s.reporting().weekStart())));
-
-    run.describe(NAME, "churn_monthly");
-    rows.put(Tables.CHURN_MONTHLY, run.writeTable(Tables.CHURN_MONTHLY,
-        ChurnMonthly.build(purchaseDays, run.asOf(), s.churn().thresholdDays())));
-
-    run.describe(NAME, "clv summaries");
-    run.writeWork(Tables.CUSTOMER_SUMMARIES,
+    tables.write(RetentionCohorts.TABLE, RetentionCohorts.build(
+        factOrders, run.asOf(), s.retention().mode(), s.retention().grain(), s.reporting().weekStart()));
+    Dataset<Row> churnMonthly = tables.write(ChurnMonthly.TABLE,
+        ChurnMonthly.build(purchaseDays, run.asOf(), s.churn().thresholdDays()));
+    Dataset<Row> summaries = tables.write(CustomerSummaries.TABLE,
         CustomerSummaries.build(purchaseDays, run.asOf(), s.clv().timeUnitDays()));
-    Dataset<Row> summaries = run.readWork(Tables.CUSTOMER_SUMMARIES);
 
     run.describe(NAME, "clv fit");
     ClvFits fits = ClvFitting.fit(summaries, s.clv());
@@ -66,41 +64,30 @@ public final class ModelsStage {
         warnings.add("CLV model " + fit.model() + ": " + fit.warning());
       }
     }
-    rows.put(Tables.CLV_MODEL, run.writeTable(Tables.CLV_MODEL,
-        ClvModelTable.build(run.spark(), fits.asList(), s.clv().timeUnitDays())));
-    run.describe(NAME, "customer_clv");
-    rows.put(Tables.CUSTOMER_CLV, run.writeTable(Tables.CUSTOMER_CLV, CustomerClv.build(summaries, fits, s.clv())));
-    Dataset<Row> customerClv = run.readTable(Tables.CUSTOMER_CLV);
-
-    run.describe(NAME, "customer_churn");
-    Dataset<Row> churn = CustomerChurn.withRisk(
+    tables.write(ClvModelTable.TABLE, ClvModelTable.build(run.spark(), fits.asList(), s.clv().timeUnitDays()));
+    Dataset<Row> customerClv = tables.write(CustomerClv.TABLE, CustomerClv.build(summaries, fits, s.clv()));
+    Dataset<Row> churn = tables.write(CustomerChurn.TABLE, CustomerChurn.withRisk(
         CustomerChurn.build(factOrders, run.asOf(), s.churn().thresholdDays()),
         customerClv.select(col(CustomerClv.CUSTOMER_ID), col(CustomerClv.P_ALIVE)),
-        s.churn().riskBands());
-    rows.put(Tables.CUSTOMER_CHURN, run.writeTable(Tables.CUSTOMER_CHURN, churn));
+        s.churn().riskBands()));
 
-    run.describe(NAME, "survey and review summaries");
-    Dataset<Row> dimensions = customerDimensions(run, customerClv);
-    Dataset<Row> surveys = run.readTable(Tables.FACT_SURVEY_RESPONSES);
-    Dataset<Row> reviews = run.readTable(Tables.FACT_REVIEWS);
+    Dataset<Row> dimensions = customerDimensions(run.read(CustomerFacts.TABLE), customerClv, churn);
+    Dataset<Row> surveys = run.read(FactSurveyResponses.TABLE);
+    Dataset<Row> reviews = run.read(FactReviews.TABLE);
     int minResponses = s.voice().minResponses();
-    rows.put(Tables.NPS_SUMMARY, run.writeTable(Tables.NPS_SUMMARY, NpsSummary.build(surveys, dimensions, zone, minResponses)));
-    rows.put(Tables.CSAT_SUMMARY, run.writeTable(Tables.CSAT_SUMMARY, CsatSummary.build(surveys, dimensions, zone, minResponses)));
-    rows.put(Tables.REVIEW_SUMMARY, run.writeTable(Tables.REVIEW_SUMMARY, ReviewSummary.build(reviews, zone)));
+    tables.write(NpsSummary.TABLE, NpsSummary.build(surveys, dimensions, zone, minResponses));
+    tables.write(CsatSummary.TABLE, CsatSummary.build(surveys, dimensions, zone, minResponses));
+    tables.write(ReviewSummary.TABLE, ReviewSummary.build(reviews, zone));
+    tables.write(KpiMonthly.TABLE, KpiMonthly.build(
+        factOrders, churnMonthly, VoiceMonthly.build(surveys, reviews, zone), run.asOf()));
 
-    run.describe(NAME, "kpi_monthly");
-    rows.put(Tables.KPI_MONTHLY, run.writeTable(Tables.KPI_MONTHLY, KpiMonthly.build(
-        factOrders, run.readTable(Tables.CHURN_MONTHLY), VoiceMonthly.build(surveys, reviews, zone), run.asOf())));
-
-    StageReport report = new StageReport(NAME, rows, null, List.of(), warnings);
+    StageReport report = new StageReport(NAME, tables.rows(), null, List.of(), warnings);
     run.saveReport(report);
     return report;
   }
 
   /** The as-of snapshot of each customer's segments, the dimensions of the voice summaries. */
-  private static Dataset<Row> customerDimensions(PipelineRun run, Dataset<Row> customerClv) {
-    Dataset<Row> facts = run.readTable(Tables.CUSTOMER_FACTS);
-    Dataset<Row> churn = run.readTable(Tables.CUSTOMER_CHURN);
+  private static Dataset<Row> customerDimensions(Dataset<Row> facts, Dataset<Row> customerClv, Dataset<Row> churn) {
     return facts.select(col("customer_id"), col("cohort_month"), col("rfm_segment"))
         .join(customerClv.select(col("customer_id"), col("clv_tier")), "customer_id")
         .join(churn.select(col("customer_id"),

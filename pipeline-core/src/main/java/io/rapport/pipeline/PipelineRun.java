@@ -1,10 +1,12 @@
 package io.rapport.pipeline;
 
 import io.rapport.config.RapportSettings;
+import io.rapport.schema.TableSpec;
 import io.rapport.warehouse.JsonFiles;
 import io.rapport.warehouse.TableIo;
 import io.rapport.warehouse.WarehouseLayout;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -18,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
 public record PipelineRun(
     SparkSession spark, RapportSettings settings, LocalDate asOf, WarehouseLayout layout, Path staging) {
 
-  public String reportingZone() {
+  public ZoneId reportingZone() {
     return settings.reporting().timeZone();
   }
 
@@ -26,16 +28,28 @@ public record PipelineRun(
     return spark.sparkContext().hadoopConfiguration();
   }
 
-  /** Writes a published table into the staging area; returns its row count. */
-  public long writeTable(String table, Dataset<Row> frame) {
-    return TableIo.write(frame, new Path(staging, table));
+  /**
+   * Writes a declared table into the staging area (an intermediate one under {@code _work}, which
+   * publish never moves); returns its row count.
+   */
+  public long write(TableSpec table, Dataset<Row> frame) {
+    return TableIo.write(frame, table, folder(table));
   }
 
-  public Dataset<Row> readTable(String table) {
-    return TableIo.read(spark, new Path(staging, table));
+  public Dataset<Row> read(TableSpec table) {
+    return TableIo.read(spark, folder(table));
   }
 
-  /** Internal frames live under {@code _work}, which publish never moves. */
+  /** A staged table by name: the lookup quality checks use to compare tables. */
+  public Dataset<Row> readTable(String name) {
+    return TableIo.read(spark, new Path(staging, name));
+  }
+
+  private Path folder(TableSpec table) {
+    return table.published() ? new Path(staging, table.name()) : new Path(new Path(staging, "_work"), table.name());
+  }
+
+  /** Frames kept between steps that have no declaration of their own (the staged sources). */
   public long writeWork(String name, Dataset<Row> frame) {
     return TableIo.write(frame, new Path(new Path(staging, "_work"), name));
   }

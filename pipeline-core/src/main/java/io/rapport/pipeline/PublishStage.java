@@ -1,5 +1,6 @@
 package io.rapport.pipeline;
 
+import io.rapport.catalog.Catalog;
 import io.rapport.report.RunReport;
 import io.rapport.warehouse.JsonFiles;
 import io.rapport.warehouse.Manifest;
@@ -47,7 +48,7 @@ public final class PublishStage {
       }
       inputs.putAll(report.inputs());
       report.rowsWritten().forEach((table, rows) -> {
-        if (Tables.PUBLISHED.contains(table)) {
+        if (Catalog.publishedNames().contains(table)) {
           outputs.put(table, rows);
         }
       });

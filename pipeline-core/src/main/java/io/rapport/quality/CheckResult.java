@@ -1,5 +1,7 @@
 package io.rapport.quality;
 
+import io.rapport.schema.Severity;
+
 /**
  * The outcome of one data-quality check on one table.
  *

@@ -1,6 +1,12 @@
 package io.rapport.report;
 
-import io.rapport.pipeline.Tables;
+import io.rapport.catalog.Catalog;
+import io.rapport.marts.ChurnMonthly;
+import io.rapport.marts.CsatSummary;
+import io.rapport.marts.CustomerClv;
+import io.rapport.marts.NpsSummary;
+import io.rapport.marts.RetentionCohorts;
+import io.rapport.marts.ReviewSummary;
 import io.rapport.warehouse.Manifest;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +52,14 @@ public final class HtmlReport {
     outputs(html, manifest.outputRows());
 
     html.append("<h3>Customers</h3>\n")
-        .append(Charts.retentionHeatmap(data.cohorts(), data.problems().get(Tables.RETENTION_COHORTS)))
-        .append(Charts.churnFlows(data.churn(), data.problems().get(Tables.CHURN_MONTHLY)))
-        .append(Charts.clvByTier(data.clvTiers(), data.problems().get(Tables.CUSTOMER_CLV)));
+        .append(Charts.retentionHeatmap(data.cohorts(), data.problems().get(RetentionCohorts.TABLE.name())))
+        .append(Charts.churnFlows(data.churn(), data.problems().get(ChurnMonthly.TABLE.name())))
+        .append(Charts.clvByTier(data.clvTiers(), data.problems().get(CustomerClv.TABLE.name())));
 
     html.append("<h3>Voice of the customer</h3>\n")
-        .append(Charts.npsTrend(data.nps(), data.problems().get(Tables.NPS_SUMMARY)))
-        .append(Charts.csatTrend(data.csat(), data.problems().get(Tables.CSAT_SUMMARY)))
-        .append(Charts.ratingMix(data.ratings(), data.problems().get(Tables.REVIEW_SUMMARY)));
+        .append(Charts.npsTrend(data.nps(), data.problems().get(NpsSummary.TABLE.name())))
+        .append(Charts.csatTrend(data.csat(), data.problems().get(CsatSummary.TABLE.name())))
+        .append(Charts.ratingMix(data.ratings(), data.problems().get(ReviewSummary.TABLE.name())));
 
     html.append("<p class=\"meta\">Written by the publish step beside the manifest (_runs/as_of_date=")
         .append(Svg.escape(asOf)).append("/). Tables and definitions: docs/tables/.</p>\n</body>\n</html>\n");
@@ -97,12 +103,12 @@ public final class HtmlReport {
       return;
     }
     html.append("<table><tr><th>table</th><th class=\"n\">rows</th></tr>\n");
-    for (String table : Tables.PUBLISHED) {
+    for (String table : Catalog.publishedNames()) {
       if (rows.containsKey(table)) {
         row(html, table, rows.get(table));
       }
     }
-    rows.entrySet().stream().filter(e -> !Tables.PUBLISHED.contains(e.getKey()))
+    rows.entrySet().stream().filter(e -> !Catalog.publishedNames().contains(e.getKey()))
         .sorted(Map.Entry.comparingByKey()).forEach(e -> row(html, e.getKey(), e.getValue()));
     html.append("</table>\n");
   }

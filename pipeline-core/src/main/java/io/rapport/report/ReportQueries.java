@@ -17,7 +17,6 @@ import io.rapport.marts.CustomerClv;
 import io.rapport.marts.NpsSummary;
 import io.rapport.marts.RetentionCohorts;
 import io.rapport.marts.ReviewSummary;
-import io.rapport.pipeline.Tables;
 import io.rapport.warehouse.TableIo;
 import io.rapport.warehouse.WarehouseLayout;
 import java.sql.Date;
@@ -87,8 +86,8 @@ public final class ReportQueries {
     Map<String, String> problems = new LinkedHashMap<>();
     Function<String, Dataset<Row>> table = name -> TableIo.read(spark, layout.tablePartition(name, asOf));
 
-    List<ReportData.CohortCell> cohorts = read(problems, Tables.RETENTION_COHORTS, () -> {
-      List<Row> rows = table.apply(Tables.RETENTION_COHORTS)
+    List<ReportData.CohortCell> cohorts = read(problems, RetentionCohorts.TABLE.name(), () -> {
+      List<Row> rows = table.apply(RetentionCohorts.TABLE.name())
           .select(RetentionCohorts.COHORT_MONTH, RetentionCohorts.PERIOD_NUMBER, RetentionCohorts.COHORT_SIZE,
               RetentionCohorts.ACTIVE_CUSTOMERS, RetentionCohorts.RETENTION_RATE, RetentionCohorts.IS_COMPLETE_PERIOD)
           .where(col(RetentionCohorts.PERIOD_NUMBER).lt(MAX_MONTHS))
@@ -104,7 +103,7 @@ public final class ReportQueries {
       return cells;
     });
 
-    List<ReportData.ChurnMonth> churn = read(problems, Tables.CHURN_MONTHLY, () -> last(table.apply(Tables.CHURN_MONTHLY)
+    List<ReportData.ChurnMonth> churn = read(problems, ChurnMonthly.TABLE.name(), () -> last(table.apply(ChurnMonthly.TABLE.name())
         .select(ChurnMonthly.MONTH, ChurnMonthly.CUSTOMERS_AT_START, ChurnMonthly.NEW_CUSTOMERS,
             ChurnMonthly.CHURNED_CUSTOMERS, ChurnMonthly.REACTIVATED_CUSTOMERS, ChurnMonthly.CUSTOMERS_AT_END,
             ChurnMonthly.CHURN_RATE)
@@ -113,26 +112,26 @@ public final class ReportQueries {
             r.getLong(5), r.isNullAt(6) ? null : r.getDouble(6)))
         .toList()));
 
-    List<ReportData.ClvTier> tiers = read(problems, Tables.CUSTOMER_CLV, () -> clvByTier(table.apply(Tables.CUSTOMER_CLV))
+    List<ReportData.ClvTier> tiers = read(problems, CustomerClv.TABLE.name(), () -> clvByTier(table.apply(CustomerClv.TABLE.name()))
         .collectAsList().stream()
         .map(r -> new ReportData.ClvTier(r.getString(0), r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4),
             r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getDouble(8), r.getDouble(9), r.getDouble(10)))
         .toList());
 
-    List<ReportData.NpsMonth> nps = read(problems, Tables.NPS_SUMMARY, () -> last(overallMonths(table.apply(Tables.NPS_SUMMARY))
+    List<ReportData.NpsMonth> nps = read(problems, NpsSummary.TABLE.name(), () -> last(overallMonths(table.apply(NpsSummary.TABLE.name()))
         .select(NpsSummary.PERIOD_START, NpsSummary.RESPONSES, NpsSummary.NPS, NpsSummary.NPS_MARGIN_95)
         .orderBy(col(NpsSummary.PERIOD_START).desc()).limit(MAX_MONTHS).collectAsList().stream()
         .map(r -> new ReportData.NpsMonth(date(r, 0), r.getLong(1), r.getDouble(2), r.getDouble(3)))
         .toList()));
 
-    List<ReportData.CsatMonth> csat = read(problems, Tables.CSAT_SUMMARY, () -> last(overallMonths(table.apply(Tables.CSAT_SUMMARY))
+    List<ReportData.CsatMonth> csat = read(problems, CsatSummary.TABLE.name(), () -> last(overallMonths(table.apply(CsatSummary.TABLE.name()))
         .select(CsatSummary.PERIOD_START, CsatSummary.RESPONSES, CsatSummary.CSAT, CsatSummary.CSAT_WILSON_LOW,
             CsatSummary.CSAT_WILSON_HIGH)
         .orderBy(col(CsatSummary.PERIOD_START).desc()).limit(MAX_MONTHS).collectAsList().stream()
         .map(r -> new ReportData.CsatMonth(date(r, 0), r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4)))
         .toList()));
 
-    List<ReportData.RatingMonth> ratings = read(problems, Tables.REVIEW_SUMMARY, () -> last(overallMonths(table.apply(Tables.REVIEW_SUMMARY))
+    List<ReportData.RatingMonth> ratings = read(problems, ReviewSummary.TABLE.name(), () -> last(overallMonths(table.apply(ReviewSummary.TABLE.name()))
         .select(ReviewSummary.PERIOD_START, ReviewSummary.REVIEWS, ReviewSummary.RATING_1, ReviewSummary.RATING_2,
             ReviewSummary.RATING_3, ReviewSummary.RATING_4, ReviewSummary.RATING_5, ReviewSummary.AVG_RATING)
         .orderBy(col(ReviewSummary.PERIOD_START).desc()).limit(MAX_MONTHS).collectAsList().stream()

@@ -106,12 +106,6 @@ public final class StagedSchemas {
   public static final String REASON_DETAIL = "reason_detail";
   public static final String RAW_RECORD = "raw_record";
 
-  public static final StructType REJECTS = new StructType()
-      .add(SOURCE, StringType, false)
-      .add(SOURCE_FILE, StringType, true)
-      .add(REASON_CODE, StringType, false)
-      .add(REASON_DETAIL, StringType, true)
-      .add(RAW_RECORD, StringType, true);
 
   /** Partition column of every published table. */
   public static final String AS_OF_DATE = "as_of_date";

@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.rapport.staging.Rules.Rule;
 import java.math.BigDecimal;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ final class PurchasesStaging {
    * @param lineNumberPresent whether line_number is part of the natural key
    */
   static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String reportingCurrency,
-      String reportingZone, String defaultCurrency, Dataset<Row> rates, boolean lineNumberPresent, String format) {
+      ZoneId reportingZone, String defaultCurrency, Dataset<Row> rates, boolean lineNumberPresent, String format) {
     String fallbackCurrency = defaultCurrency == null ? reportingCurrency : defaultCurrency;
     Column statusText = lower(col(STATUS_TEXT));
     Column status = when(col(STATUS_TEXT).isNull(), lit(STATUS_COMPLETED))
@@ -86,7 +87,7 @@ final class PurchasesStaging {
         .withColumn("_t_status_parsed", status)
         .withColumn("_t_status", when(col("_t_status_parsed").equalTo(lit(STATUS_COMPLETED))
             .and(col("_t_quantity").lt(0)), lit(STATUS_RETURNED)).otherwise(col("_t_status_parsed")))
-        .withColumn(ORDER_DATE, to_date(from_utc_timestamp(col("_t_order_ts"), reportingZone)));
+        .withColumn(ORDER_DATE, to_date(from_utc_timestamp(col("_t_order_ts"), reportingZone.getId())));
 
     Column isReporting = col("_t_currency").equalTo(lit(reportingCurrency));
     Column one = lit(BigDecimal.ONE).cast(FxRates.RATE_TYPE);

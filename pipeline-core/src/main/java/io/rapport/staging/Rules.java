@@ -90,7 +90,7 @@ final class Rules {
       return col(canonical);
     }
     if (type instanceof TimestampNTZType || type instanceof DateType) {
-      return to_utc_timestamp(col(canonical).cast(DataTypes.TimestampType), parser.zone());
+      return to_utc_timestamp(col(canonical).cast(DataTypes.TimestampType), parser.zone().getId());
     }
     UDF1<String, Timestamp> parse = parser::parse;
     return udf(parse, DataTypes.TimestampType).apply(col(canonical).cast(DataTypes.StringType));

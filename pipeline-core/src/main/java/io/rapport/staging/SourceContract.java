@@ -34,9 +34,6 @@ import org.apache.spark.sql.types.StructType;
  * else null. A default also fills null or blank values of a present column.
  */
 final class SourceContract {
-  /** Formats read by {@link SourceReader}. */
-  static final Set<String> FORMATS = Set.of("csv", "jsonl", "parquet");
-
   /** Canonical input columns per source (the staged schema minus derived columns). */
   static List<String> canonicalColumns(SourceName source) {
     return switch (source) {
@@ -81,17 +78,9 @@ final class SourceContract {
     this.settings = settings;
     this.canonical = canonical;
     this.required = required;
-    if (!FORMATS.contains(settings.format())) {
-      throw new ConfigurationException("Cannot read " + sourceId + ": unknown format '" + settings.format()
-          + "' in " + key + ".format (expected csv, jsonl or parquet)");
-    }
     checkNames("columns", settings.columns().keySet());
     checkNames("expressions", settings.expressions().keySet());
     checkNames("defaults", settings.defaults().keySet());
-    double rate = settings.maxRejectRate();
-    if (!(rate >= 0.0 && rate <= 1.0)) {
-      throw new ConfigurationException("Invalid " + key + ".max-reject-rate " + rate + ": must be within 0..1");
-    }
     for (Map.Entry<String, String> e : settings.expressions().entrySet()) {
       try {
         functions.expr(e.getValue());
@@ -100,7 +89,7 @@ final class SourceContract {
             + "': " + firstLine(ex.getMessage()));
       }
     }
-    this.timestamps = new TimestampParser(settings.timestampFormat(), settings.timeZone(), key);
+    this.timestamps = new TimestampParser(settings.timestampFormat(), settings.timeZone());
   }
 
   static SourceContract of(SourceName source, RapportSettings.Source settings) {

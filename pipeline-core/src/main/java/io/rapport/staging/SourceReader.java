@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
+import io.rapport.config.SourceFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -52,10 +53,10 @@ final class SourceReader {
     List<FileLayout> out = new ArrayList<>();
     for (String file : files) {
       switch (contract.settings.format()) {
-        case "csv" -> out.add(InputFiles.csvHeader(file, options, conf)
+        case CSV -> out.add(InputFiles.csvHeader(file, options, conf)
             .map(h -> new FileLayout(file, h, false, false))
             .orElse(new FileLayout(file, List.of(), true, false)));
-        case "jsonl" -> {
+        case JSONL -> {
           if (length(file, conf) == 0) {
             out.add(new FileLayout(file, List.of(), true, false));
           } else {
@@ -113,13 +114,13 @@ final class SourceReader {
       return null;
     }
     Map<String, String> options = contract.settings.options();
-    String format = contract.settings.format();
-    if (format.equals("parquet")) {
+    SourceFormat format = contract.settings.format();
+    if (format == SourceFormat.PARQUET) {
       Dataset<Row> df = spark.read().options(options).option("mergeSchema", "true")
           .parquet(nonEmpty.stream().map(FileLayout::file).toArray(String[]::new));
       return withOrigin(df.withColumn(CORRUPT, lit(null).cast(DataTypes.StringType)));
     }
-    if (format.equals("jsonl")) {
+    if (format == SourceFormat.JSONL) {
       StructType schema = stringSchema(exportColumns(nonEmpty));
       Dataset<Row> df = permissive(spark.read().options(options), schema)
           .json(nonEmpty.stream().map(FileLayout::file).toArray(String[]::new));

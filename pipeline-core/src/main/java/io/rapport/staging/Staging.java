@@ -15,7 +15,6 @@ import io.rapport.errors.DataQualityException;
 import io.rapport.errors.InputContractException;
 import io.rapport.schema.StagedSchemas;
 import java.sql.Timestamp;
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -152,7 +151,7 @@ public final class Staging {
       List<String> problems = required
           ? List.of("sources." + source.id() + ".path is not set; " + source.id() + " are required")
           : List.of();
-      return new SourceInspection(source, null, s == null ? null : s.format(), required, List.of(), problems,
+      return new SourceInspection(source, null, s == null ? null : s.format().id(), required, List.of(), problems,
           0, Map.of(), List.of());
     }
     Prepared p = prepare(spark, source, settings, false);
@@ -169,7 +168,7 @@ public final class Staging {
       checks.add(new SourceInspection.FileCheck(l.file(), l.empty(), l.columns(), mapping(p.contract, l), missing));
     }
     if (p.raw == null) {
-      return new SourceInspection(source, s.path(), s.format(), required, checks, problems, 0, Map.of(), List.of());
+      return new SourceInspection(source, s.path(), s.format().id(), required, checks, problems, 0, Map.of(), List.of());
     }
     try {
       describe(spark, "validate " + source.id());
@@ -188,7 +187,7 @@ public final class Staging {
           samples.add(new SourceInspection.RejectSample(r.getString(0), r.getString(1), r.getString(2), r.getString(3)));
         }
       }
-      return new SourceInspection(source, s.path(), s.format(), required, checks, problems, read, byReason, samples);
+      return new SourceInspection(source, s.path(), s.format().id(), required, checks, problems, read, byReason, samples);
     } finally {
       p.raw.unpersist(false);
       describe(spark, null);
@@ -274,10 +273,10 @@ public final class Staging {
     } catch (Exception e) {
       throw new ConfigurationException("Invalid " + p.contract.key + ".expressions: " + SourceContract.firstLine(e.getMessage()), e);
     }
-    String format = p.contract.settings.format();
+    String format = p.contract.settings.format().id();
     return switch (source) {
       case PURCHASES -> {
-        String reportingCurrency = settings.reporting().currency().trim().toUpperCase(java.util.Locale.ROOT);
+        String reportingCurrency = settings.reporting().currency();
         String defaultCurrency = p.contract.settings.defaults().get(StagedSchemas.CURRENCY);
         boolean lineNumber = p.contract.settings.expressions().containsKey(StagedSchemas.LINE_NUMBER)
             || p.contract.settings.defaults().containsKey(StagedSchemas.LINE_NUMBER)
@@ -312,12 +311,12 @@ public final class Staging {
     values.put(StagedSchemas.REASON_CODE, col(Rules.REASON_CODE));
     values.put(StagedSchemas.REASON_DETAIL, col(Rules.REASON_DETAIL));
     values.put(StagedSchemas.RAW_RECORD, col(Rules.RAW_RECORD));
-    return Rules.conform(rejected, StagedSchemas.REJECTS, values);
+    return Rules.conform(rejected, Rejects.TABLE.schema(), values);
   }
 
   private static StagingResult empty(SparkSession spark, SourceName source, List<String> files) {
     Dataset<Row> accepted = spark.createDataFrame(List.of(), source.schema());
-    Dataset<Row> rejects = spark.createDataFrame(List.of(), StagedSchemas.REJECTS);
+    Dataset<Row> rejects = spark.createDataFrame(List.of(), Rejects.TABLE.schema());
     return new StagingResult(source, accepted, rejects, SourceCounts.empty(), files);
   }
 
@@ -339,12 +338,7 @@ public final class Staging {
   }
 
   static ZoneId reportingZone(RapportSettings settings) {
-    try {
-      return ZoneId.of(settings.reporting().timeZone());
-    } catch (DateTimeException e) {
-      throw new ConfigurationException("Invalid reporting.time-zone '" + settings.reporting().timeZone()
-          + "': not an IANA zone id (" + e.getMessage() + ")");
-    }
+    return settings.reporting().timeZone();
   }
 
   private static void describe(SparkSession spark, String description) {

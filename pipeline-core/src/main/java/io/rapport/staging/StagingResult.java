@@ -10,7 +10,7 @@ import org.apache.spark.sql.Row;
  * @param source the source
  * @param accepted valid, de-duplicated rows up to the as-of date, exactly {@code source.schema()}
  *     (persisted; call {@link #unpersist()} when done)
- * @param rejects rejected rows, exactly {@code StagedSchemas.REJECTS} (persisted)
+ * @param rejects rejected rows, exactly {@code Rejects.TABLE.schema()} (persisted)
  * @param counts where every row read ended up
  * @param files the files matched by the source's path, sorted (empty files included)
  */

@@ -1,6 +1,6 @@
 package io.rapport.staging;
 
-import io.rapport.errors.ConfigurationException;
+import io.rapport.config.TimestampPatterns;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.DateTimeException;
@@ -13,7 +13,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.ResolverStyle;
-import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 
 /**
@@ -33,32 +32,17 @@ public final class TimestampParser implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final String pattern;
-  private final String zone;
+  private final ZoneId zone;
   private transient DateTimeFormatter formatter;
   private transient DateTimeFormatter offsetWithoutColon;
-  private transient ZoneId zoneId;
 
   /**
-   * @param pattern the timestamp-format, or null for ISO-8601
-   * @param zone IANA zone of local times
-   * @param what the configuration key, for error messages ("sources.purchases")
-   * @throws ConfigurationException when the pattern or zone is invalid
+   * @param pattern the timestamp-format, or null for ISO-8601 (checked by the settings loader)
+   * @param zone zone of local times
    */
-  public TimestampParser(String pattern, String zone, String what) {
+  public TimestampParser(String pattern, ZoneId zone) {
     this.pattern = pattern == null || pattern.isBlank() ? null : pattern;
     this.zone = zone;
-    try {
-      ZoneId.of(zone);
-    } catch (DateTimeException e) {
-      throw new ConfigurationException("Invalid " + what + ".time-zone '" + zone + "': not an IANA zone id (" + e.getMessage() + ")");
-    }
-    if (this.pattern != null) {
-      try {
-        buildPattern(this.pattern);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigurationException("Invalid " + what + ".timestamp-format '" + pattern + "': " + e.getMessage());
-      }
-    }
   }
 
   /** The pattern, or null for ISO-8601. */
@@ -66,7 +50,7 @@ public final class TimestampParser implements Serializable {
     return pattern;
   }
 
-  public String zone() {
+  public ZoneId zone() {
     return zone;
   }
 
@@ -77,19 +61,9 @@ public final class TimestampParser implements Serializable {
         : "a timestamp in pattern '" + pattern + "' (zone " + zone + ")";
   }
 
-  private static DateTimeFormatter buildPattern(String pattern) {
-    // STRICT resolution rejects 30 February; the era default lets 'yyyy' (year-of-era) resolve.
-    return new DateTimeFormatterBuilder()
-        .appendPattern(pattern)
-        .parseDefaulting(ChronoField.ERA, 1)
-        .toFormatter()
-        .withResolverStyle(ResolverStyle.STRICT);
-  }
-
   private void init() {
-    if (zoneId == null) {
-      zoneId = ZoneId.of(zone);
-      formatter = pattern == null ? DateTimeFormatter.ISO_DATE_TIME : buildPattern(pattern);
+    if (formatter == null) {
+      formatter = pattern == null ? DateTimeFormatter.ISO_DATE_TIME : TimestampPatterns.formatter(pattern);
       offsetWithoutColon = new DateTimeFormatterBuilder()
           .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
           .appendOffset("+HHmm", "Z")
@@ -119,7 +93,7 @@ public final class TimestampParser implements Serializable {
         s = s.substring(0, 10) + 'T' + s.substring(11);
       }
       if (s.length() == 10) {
-        return LocalDate.parse(s, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay(zoneId).toInstant();
+        return LocalDate.parse(s, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay(zone).toInstant();
       }
       try {
         return toInstant(formatter.parseBest(s, ZonedDateTime::from, LocalDateTime::from));
@@ -139,8 +113,8 @@ public final class TimestampParser implements Serializable {
       return o.toInstant();
     }
     if (parsed instanceof LocalDateTime l) {
-      return l.atZone(zoneId).toInstant();
+      return l.atZone(zone).toInstant();
     }
-    return ((LocalDate) parsed).atStartOfDay(zoneId).toInstant();
+    return ((LocalDate) parsed).atStartOfDay(zone).toInstant();
   }
 }

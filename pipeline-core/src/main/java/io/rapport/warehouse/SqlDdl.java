@@ -1,21 +1,16 @@
 package io.rapport.warehouse;
 
+import io.rapport.catalog.Catalog;
+import io.rapport.schema.TableSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.FileMetaData;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
@@ -38,9 +33,9 @@ import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Ready-to-run SQL that makes the warehouse queryable from DuckDB and from Trino's Hive connector
- * (the {@code rapport sql} command). The tables are the folders under the warehouse root not
- * starting with {@code _}; their columns come from the Parquet footers of the published files
- * (the Spark schema Spark stores there), so the DDL always matches what was written.
+ * (the {@code rapport sql} command). The tables and their columns are those of the
+ * {@link Catalog}, the declarations every written frame is held to, for each table that has at
+ * least one snapshot in the warehouse.
  *
  * <p>Every table gets a view of all its as-of dates and a {@code <table>_latest} view of the
  * newest date that has a manifest ({@code _runs/as_of_date=<date>/manifest.json}). That date is
@@ -54,8 +49,6 @@ public final class SqlDdl {
   public static final String RUN_FILES_TABLE = "rapport_run_files";
   public static final String LATEST_SUFFIX = "_latest";
   public static final String PARTITION_COLUMN = "as_of_date";
-  /** Where Spark keeps the schema of the frame it wrote, as JSON, in the Parquet footer. */
-  static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
 
   private SqlDdl() {}
 
@@ -74,7 +67,10 @@ public final class SqlDdl {
     }
   }
 
-  /** Lists the warehouse and reads one Parquet footer per table (no Spark job runs). */
+  /**
+   * The published tables of the {@link Catalog} with their declared columns, each that has at
+   * least one snapshot in the warehouse (no Spark job runs; only folders are listed).
+   */
   public static Warehouse inspect(Configuration conf, WarehouseLayout layout) {
     try {
       FileSystem fs = layout.root().getFileSystem(conf);
@@ -84,22 +80,22 @@ public final class SqlDdl {
       }
       List<TableSchema> tables = new ArrayList<>();
       List<String> skipped = new ArrayList<>();
-      for (FileStatus folder : sortedChildren(fs, root)) {
-        String name = folder.getPath().getName();
-        if (!folder.isDirectory() || hidden(name)) {
-          continue;
+      for (TableSpec table : Catalog.PUBLISHED) {
+        if (hasSnapshot(fs, layout.table(table.name()))) {
+          tables.add(new TableSchema(table.name(), table.schema()));
+        } else {
+          skipped.add(table.name() + ": no as_of_date= snapshot in the warehouse yet");
         }
-        Optional<Path> file = sampleFile(fs, layout, folder.getPath());
-        if (file.isEmpty()) {
-          skipped.add(name + ": no Parquet file under an as_of_date= folder");
-          continue;
-        }
-        tables.add(new TableSchema(name, sparkSchema(conf, file.get())));
       }
       return new Warehouse(root.toString(), tables, skipped);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the warehouse " + layout.root() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean hasSnapshot(FileSystem fs, Path table) throws IOException {
+    return fs.exists(table) && Arrays.stream(fs.listStatus(table))
+        .anyMatch(s -> s.isDirectory() && s.getPath().getName().startsWith(WarehouseLayout.AS_OF_PREFIX));
   }
 
   /**
@@ -246,60 +242,6 @@ public final class SqlDdl {
       return "s3://" + location.substring(6);
     }
     return location;
-  }
-
-  /** The folder to read the schema from: the newest as_of_date with a manifest, else the newest. */
-  private static Optional<Path> sampleFile(FileSystem fs, WarehouseLayout layout, Path table) throws IOException {
-    List<FileStatus> dates = sortedChildren(fs, table).stream()
-        .filter(s -> s.isDirectory() && s.getPath().getName().startsWith(WarehouseLayout.AS_OF_PREFIX))
-        .sorted(Comparator.comparing((FileStatus s) -> s.getPath().getName()).reversed())
-        .toList();
-    List<FileStatus> complete = dates.stream()
-        .filter(s -> exists(fs, new Path(new Path(layout.runs(), s.getPath().getName()), "manifest.json")))
-        .toList();
-    for (List<FileStatus> candidates : List.of(complete, dates)) {
-      for (FileStatus date : candidates) {
-        for (FileStatus file : sortedChildren(fs, date.getPath())) {
-          String name = file.getPath().getName();
-          if (file.isFile() && !hidden(name) && name.endsWith(".parquet")) {
-            return Optional.of(file.getPath());
-          }
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** The schema Spark stored in the footer, or the one Spark would infer from the Parquet types. */
-  static StructType sparkSchema(Configuration conf, Path file) {
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-      FileMetaData meta = reader.getFooter().getFileMetaData();
-      String json = meta.getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
-      if (json != null) {
-        return (StructType) DataType.fromJson(json);
-      }
-      return new ParquetToSparkSchemaConverter(conf).convert(meta.getSchema());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Parquet footer of " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static List<FileStatus> sortedChildren(FileSystem fs, Path folder) throws IOException {
-    List<FileStatus> children = new ArrayList<>(Arrays.asList(fs.listStatus(folder)));
-    children.sort(Comparator.comparing(s -> s.getPath().getName()));
-    return children;
-  }
-
-  private static boolean exists(FileSystem fs, Path path) {
-    try {
-      return fs.exists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean hidden(String name) {
-    return name.startsWith("_") || name.startsWith(".");
   }
 
   static String literal(String value) {

@@ -1,19 +1,65 @@
 package io.rapport.warehouse;
 
+import io.rapport.schema.TableSpec;
 import java.math.BigInteger;
+import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** Reads and writes one table folder as Parquet (zstd). The only place that calls the writer. */
+/**
+ * Reads and writes one table folder as Parquet (zstd). The only place that calls the writer, and
+ * the place that holds every frame to its table's declaration: a frame whose columns or types
+ * differ from {@link TableSpec#schema()} is a bug, stopped here with the table and column named.
+ */
 public final class TableIo {
   /** Frames the optimiser estimates below this many bytes are written as a single file. */
   static final long SINGLE_FILE_BYTES = 32L << 20;
 
   private TableIo() {}
+
+  /** Writes {@code frame}, which must match {@code table}'s declaration, as the whole content of {@code folder}. */
+  public static long write(Dataset<Row> frame, TableSpec table, Path folder) {
+    requireDeclaredSchema(frame.schema(), table);
+    return write(frame, folder);
+  }
+
+  /**
+   * Fails unless {@code actual} has exactly the declared columns, in order, with the declared
+   * types (nullability is the quality gate's business: Parquet files do not keep it).
+   */
+  public static void requireDeclaredSchema(StructType actual, TableSpec table) {
+    List<String> declared = table.columnNames();
+    List<String> present = List.of(actual.fieldNames());
+    for (String c : declared) {
+      if (!present.contains(c)) {
+        throw new IllegalStateException("Cannot write " + table.name() + ": column " + c
+            + " is declared but missing from the frame (present: " + String.join(", ", present) + ")");
+      }
+    }
+    for (String c : present) {
+      if (!declared.contains(c)) {
+        throw new IllegalStateException("Cannot write " + table.name() + ": column " + c
+            + " is not declared (declared: " + String.join(", ", declared) + ")");
+      }
+    }
+    if (!declared.equals(present)) {
+      throw new IllegalStateException("Cannot write " + table.name() + ": columns are in the order " + present
+          + ", declared " + declared);
+    }
+    for (StructField f : actual.fields()) {
+      DataType expected = table.column(f.name()).orElseThrow().type();
+      if (!f.dataType().equals(expected)) {
+        throw new IllegalStateException("Cannot write " + table.name() + ": column " + f.name() + " is "
+            + f.dataType().simpleString() + ", declared " + expected.simpleString());
+      }
+    }
+  }
 
   /** Writes {@code frame} as the whole content of {@code folder} and returns the rows written. */
   public static long write(Dataset<Row> frame, Path folder) {

@@ -28,7 +28,7 @@ class CustomerPurchaseDaysTest extends SparkTestSupport {
   void severalOrdersOnOneDayAreOnePurchaseDay() {
     Dataset<Row> days = CustomerPurchaseDays.build(twoOrdersOnOneDayAndAReturn());
 
-    assertSchema(CustomerPurchaseDays.SCHEMA, days);
+    assertSchema(CustomerPurchaseDays.TABLE.schema(), days);
     assertRows(List.of(
         "c1|2024-01-10|2|15",   // o1 10 + o2 5; o3's refund is not a purchase and not netted here
         "c1|2024-01-20|1|7"),   // c2 has no purchase, so no purchase day
@@ -39,7 +39,7 @@ class CustomerPurchaseDaysTest extends SparkTestSupport {
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
     Dataset<Row> days = CustomerPurchaseDays.build(factOrders(spark));
 
-    assertSchema(CustomerPurchaseDays.SCHEMA, days);
+    assertSchema(CustomerPurchaseDays.TABLE.schema(), days);
     assertEquals(0, days.count());
   }
 }

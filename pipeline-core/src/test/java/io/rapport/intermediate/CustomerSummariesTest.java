@@ -53,8 +53,8 @@ public class CustomerSummariesTest extends SparkTestSupport {
   void summarisesFrequencyRecencyAgeAndSpend() {
     Dataset<Row> out = CustomerSummaries.build(threeCustomersAroundTheAsOfDate(), AS_OF, 7.0);
 
-    assertEquals(names(CustomerSummaries.SCHEMA), names(out.schema()));
-    assertEquals(types(CustomerSummaries.SCHEMA), types(out.schema()));
+    assertEquals(names(CustomerSummaries.TABLE.schema()), names(out.schema()));
+    assertEquals(types(CustomerSummaries.TABLE.schema()), types(out.schema()));
     Map<String, Row> rows = byCustomer(out);
     assertEquals(3, rows.size());
 
@@ -89,7 +89,7 @@ public class CustomerSummariesTest extends SparkTestSupport {
   @Test
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
     Dataset<Row> out = CustomerSummaries.build(spark.createDataFrame(List.of(), PURCHASE_DAYS), AS_OF, 7.0);
-    assertEquals(names(CustomerSummaries.SCHEMA), names(out.schema()));
+    assertEquals(names(CustomerSummaries.TABLE.schema()), names(out.schema()));
     assertEquals(0, out.count());
   }
 

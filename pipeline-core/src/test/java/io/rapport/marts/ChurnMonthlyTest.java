@@ -43,7 +43,7 @@ class ChurnMonthlyTest extends SparkTestSupport {
   void monthlyFlowWithChurnAndReactivationInTheSameMonth() {
     Dataset<Row> flow = ChurnMonthly.build(fourCustomersWithChurnAndReactivation(), LocalDate.parse("2024-04-10"), 30);
 
-    assertSchema(ChurnMonthly.SCHEMA, flow);
+    assertSchema(ChurnMonthly.TABLE.schema(), flow);
     assertRows(List.of(
         // Jan: new c1, c4; 0 + 2 = 2; no one at start -> churn_rate null
         "2024-01-01|0|2|0|0|2|null|null",
@@ -91,7 +91,7 @@ class ChurnMonthlyTest extends SparkTestSupport {
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
     Dataset<Row> flow = ChurnMonthly.build(purchaseDays(spark), LocalDate.parse("2024-04-01"), 90);
 
-    assertSchema(ChurnMonthly.SCHEMA, flow);
+    assertSchema(ChurnMonthly.TABLE.schema(), flow);
     assertEquals(0, flow.count());
   }
 }

@@ -37,8 +37,8 @@ class ClvModelTableTest extends SparkTestSupport {
     ModelFit failed = ModelFit.failed(ModelFit.GAMMA_GAMMA, 5, "too few repeat buyers with a positive mean repeat value: 5, at least 20 needed");
     Dataset<Row> out = ClvModelTable.build(spark, List.of(convergedBgNbdWithAWarning(), failed), 7.0);
 
-    assertEquals(Arrays.asList(ClvModelTable.SCHEMA.fieldNames()), Arrays.asList(out.schema().fieldNames()));
-    assertEquals(ClvModelTable.SCHEMA.toString(), out.schema().toString());
+    assertEquals(Arrays.asList(ClvModelTable.TABLE.schema().fieldNames()), Arrays.asList(out.schema().fieldNames()));
+    assertEquals(ClvModelTable.TABLE.schema().toString(), out.schema().toString());
     List<Row> rows = out.orderBy(ClvModelTable.MODEL).collectAsList();
     assertEquals(2, rows.size());
 

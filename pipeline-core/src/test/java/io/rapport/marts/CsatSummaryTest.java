@@ -11,6 +11,7 @@ import io.rapport.testing.SparkTestSupport;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +30,7 @@ class CsatSummaryTest extends SparkTestSupport {
   }
 
   private Dataset<Row> facts(List<Row> staged) {
-    return FactSurveyResponses.build(spark.createDataFrame(staged, StagedSchemas.SURVEYS), "UTC");
+    return FactSurveyResponses.build(spark.createDataFrame(staged, StagedSchemas.SURVEYS), ZoneId.of("UTC"));
   }
 
   private Dataset<Row> noCustomers() {
@@ -50,8 +51,8 @@ class CsatSummaryTest extends SparkTestSupport {
 
   @Test
   void specExampleGivesCsat69point2WithItsWilsonInterval() {
-    Dataset<Row> summary = CsatSummary.build(facts(specFortyTwoThirtyTwoTenNineFourteen()), noCustomers(), "UTC", 30);
-    assertEquals(schemaText(CsatSummary.SCHEMA), schemaText(summary.schema()));
+    Dataset<Row> summary = CsatSummary.build(facts(specFortyTwoThirtyTwoTenNineFourteen()), noCustomers(), ZoneId.of("UTC"), 30);
+    assertEquals(schemaText(CsatSummary.TABLE.schema()), schemaText(summary.schema()));
     List<Row> rows = summary.collectAsList();
     assertEquals(2, rows.size()); // overall month and quarter
     Row month = find(rows, "month", "2024-03-01", "overall", null);
@@ -76,7 +77,7 @@ class CsatSummaryTest extends SparkTestSupport {
         response("c1", "2024-01-10T10:00:00Z", "nps", 10, "delivery")));
     Dataset<Row> customers = spark.createDataFrame(Arrays.asList(
         RowFactory.create("c1", Date.valueOf("2023-12-01"), "loyal", "mid", "active")), CUSTOMER_DIMENSIONS);
-    List<Row> rows = CsatSummary.build(facts(staged), customers, "UTC", 2).collectAsList();
+    List<Row> rows = CsatSummary.build(facts(staged), customers, ZoneId.of("UTC"), 2).collectAsList();
     // 4 is satisfied, 3 is not: 1 of 2 -> 50.
     Row delivery = find(rows, "month", "2024-01-01", "touchpoint", "delivery");
     assertEquals(2L, delivery.<Long>getAs("responses"));
@@ -93,8 +94,8 @@ class CsatSummaryTest extends SparkTestSupport {
 
   @Test
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
-    Dataset<Row> summary = CsatSummary.build(facts(List.of()), noCustomers(), "UTC", 30);
-    assertEquals(schemaText(CsatSummary.SCHEMA), schemaText(summary.schema()));
+    Dataset<Row> summary = CsatSummary.build(facts(List.of()), noCustomers(), ZoneId.of("UTC"), 30);
+    assertEquals(schemaText(CsatSummary.TABLE.schema()), schemaText(summary.schema()));
     assertTrue(summary.collectAsList().isEmpty());
   }
 }

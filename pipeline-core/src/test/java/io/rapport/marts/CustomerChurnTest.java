@@ -6,9 +6,8 @@ import static io.rapport.marts.FactOrdersFixtures.factOrders;
 import static io.rapport.marts.FactOrdersFixtures.frame;
 import static io.rapport.marts.FactOrdersFixtures.order;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.rapport.errors.ConfigurationException;
+import io.rapport.config.RapportSettings.RiskBands;
 import io.rapport.testing.SparkTestSupport;
 import java.time.LocalDate;
 import java.util.List;
@@ -37,7 +36,7 @@ class CustomerChurnTest extends SparkTestSupport {
   void churnStartsTheDayAfterTheThreshold() {
     Dataset<Row> churn = CustomerChurn.build(customersAroundTheThreshold(), LocalDate.parse("2024-04-01"), 90);
 
-    assertSchema(CustomerChurn.SCHEMA, churn);
+    assertSchema(CustomerChurn.TABLE.schema(), churn);
     assertRows(List.of(
         // 1 Apr - 1 Jan = 31 + 29 + 31 = 91 > 90: churned on 1 Jan + 91 days = 1 April
         "c1|2024-01-01T12:00|91|90|true|2024-04-01|null|null",
@@ -71,14 +70,14 @@ class CustomerChurnTest extends SparkTestSupport {
         RowFactory.create("c2", 0.5),    // risk 0.5 < 0.7 -> medium
         RowFactory.create("c3", 0.2));   // risk 0.8 -> high; c4 has no p_alive -> nulls
 
-    Dataset<Row> banded = CustomerChurn.withRisk(churn, pAlive, List.of(0.3, 0.7));
+    Dataset<Row> banded = CustomerChurn.withRisk(churn, pAlive, new RiskBands(0.3, 0.7));
 
-    assertSchema(CustomerChurn.SCHEMA, banded);
+    assertSchema(CustomerChurn.TABLE.schema(), banded);
     assertRows(List.of("c1|0.9|low", "c2|0.5|medium", "c3|0.2|high", "c4|null|null"),
         banded, "customer_id", "p_alive", "risk_band");
     // A risk exactly on a cut goes to the upper band: 1 - 0.75 = 0.25 (exact in binary) is not below 0.25.
     assertRows(List.of("c1|medium"),
-        CustomerChurn.withRisk(churn, frame(spark, P_ALIVE, RowFactory.create("c1", 0.75)), List.of(0.25, 0.5))
+        CustomerChurn.withRisk(churn, frame(spark, P_ALIVE, RowFactory.create("c1", 0.75)), new RiskBands(0.25, 0.5))
             .filter("customer_id = 'c1'"), "customer_id", "risk_band");
   }
 
@@ -86,18 +85,8 @@ class CustomerChurnTest extends SparkTestSupport {
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
     Dataset<Row> churn = CustomerChurn.build(factOrders(spark), LocalDate.parse("2024-04-01"), 90);
 
-    assertSchema(CustomerChurn.SCHEMA, churn);
+    assertSchema(CustomerChurn.TABLE.schema(), churn);
     assertEquals(0, churn.count());
   }
 
-  @Test
-  void badSettingsAreConfigurationErrors() {
-    Dataset<Row> orders = customersAroundTheThreshold();
-    LocalDate asOf = LocalDate.parse("2024-04-01");
-    assertThrows(ConfigurationException.class, () -> CustomerChurn.build(orders, asOf, 0));
-    Dataset<Row> churn = CustomerChurn.build(orders, asOf, 90);
-    Dataset<Row> pAlive = frame(spark, P_ALIVE);
-    assertThrows(ConfigurationException.class, () -> CustomerChurn.withRisk(churn, pAlive, List.of(0.7, 0.3)));
-    assertThrows(ConfigurationException.class, () -> CustomerChurn.withRisk(churn, pAlive, List.of(0.3)));
-  }
 }

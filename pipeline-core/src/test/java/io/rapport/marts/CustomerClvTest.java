@@ -38,7 +38,7 @@ class CustomerClvTest extends SparkTestSupport {
   private static final double UNIT_DAYS = 365.25 / 12 * 9 / 39;
 
   private static final RapportSettings.Clv NINE_MONTHS_UNDISCOUNTED =
-      new RapportSettings.Clv(UNIT_DAYS, 9, 0.0, List.of("low", "medium", "high"), 20);
+      new RapportSettings.Clv(null, UNIT_DAYS, 9, 0.0, List.of("low", "medium", "high"), 20, null, null);
 
   private static final ModelFit BG = converged(ModelFit.BG_NBD, "r", 0.243, "alpha", 4.414, "a", 0.793, "b", 2.426);
   private static final ModelFit GG = converged(ModelFit.GAMMA_GAMMA, "p", 6.25, "q", 3.74, "v", 15.44);
@@ -48,15 +48,15 @@ class CustomerClvTest extends SparkTestSupport {
     return spark.createDataFrame(List.of(
         summary("repeat", 2, 30.43, 38.86, "22.35", "74.03"),
         summary("lapsed", 1, 1.71, 38.86, "11.77", "22.01"),
-        summary("one_time", 0, 0.0, 38.86, null, "12.00")), CustomerSummaries.SCHEMA);
+        summary("one_time", 0, 0.0, 38.86, null, "12.00")), CustomerSummaries.TABLE.schema());
   }
 
   @Test
   void predictsTheCustomersOfThePaper() {
     Dataset<Row> out = CustomerClv.build(repeatLapsedAndOneTimeCustomers(), new ClvFits(BG, GG), NINE_MONTHS_UNDISCOUNTED);
 
-    assertEquals(Arrays.asList(CustomerClv.SCHEMA.fieldNames()), Arrays.asList(out.schema().fieldNames()));
-    assertEquals(types(CustomerClv.SCHEMA.fields()), types(out.schema().fields()));
+    assertEquals(Arrays.asList(CustomerClv.TABLE.schema().fieldNames()), Arrays.asList(out.schema().fieldNames()));
+    assertEquals(types(CustomerClv.TABLE.schema().fields()), types(out.schema().fields()));
     Map<String, Row> rows = byCustomer(out);
     assertEquals(3, rows.size());
 
@@ -90,7 +90,7 @@ class CustomerClvTest extends SparkTestSupport {
 
   @Test
   void discountingSumsTheMonthlyIncrements() {
-    RapportSettings.Clv discounted = new RapportSettings.Clv(7.0, 12, 0.01, List.of("all"), 20);
+    RapportSettings.Clv discounted = new RapportSettings.Clv(null, 7.0, 12, 0.01, List.of("all"), 20, null, null);
     Row repeat = byCustomer(CustomerClv.build(repeatLapsedAndOneTimeCustomers(), new ClvFits(BG, GG), discounted)).get("repeat");
 
     // Reference sum written out: months of 365.25/12 days in weeks, E[X] differences discounted at 1%.
@@ -137,8 +137,8 @@ class CustomerClvTest extends SparkTestSupport {
 
   @Test
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
-    Dataset<Row> out = CustomerClv.build(spark.createDataFrame(List.of(), CustomerSummaries.SCHEMA), new ClvFits(BG, GG), NINE_MONTHS_UNDISCOUNTED);
-    assertEquals(Arrays.asList(CustomerClv.SCHEMA.fieldNames()), Arrays.asList(out.schema().fieldNames()));
+    Dataset<Row> out = CustomerClv.build(spark.createDataFrame(List.of(), CustomerSummaries.TABLE.schema()), new ClvFits(BG, GG), NINE_MONTHS_UNDISCOUNTED);
+    assertEquals(Arrays.asList(CustomerClv.TABLE.schema().fieldNames()), Arrays.asList(out.schema().fieldNames()));
     assertEquals(0, out.count());
   }
 

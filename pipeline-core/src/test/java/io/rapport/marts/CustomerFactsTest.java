@@ -58,7 +58,7 @@ class CustomerFactsTest extends SparkTestSupport {
   void oneRowPerPurchasingCustomerUpToTheAsOfDate() {
     Dataset<Row> facts = CustomerFacts.build(ordersOfFourCustomers(), surveys(), reviews(), AS_OF);
 
-    assertSchema(CustomerFacts.SCHEMA, facts);
+    assertSchema(CustomerFacts.TABLE.schema(), facts);
     // c3 (returns only) and c4 (first purchase after the as-of date) are absent.
     assertRows(List.of(
         // purchases o1, o2, o4 on 2 days; money over all 4 orders: gross 170, refund 30, net 140;
@@ -88,7 +88,7 @@ class CustomerFactsTest extends SparkTestSupport {
     Dataset<Row> facts = CustomerFacts.build(factOrders(spark), frame(spark, SURVEY_RESPONSES),
         frame(spark, REVIEWS), AS_OF);
 
-    assertSchema(CustomerFacts.SCHEMA, facts);
+    assertSchema(CustomerFacts.TABLE.schema(), facts);
     assertEquals(0, facts.count());
   }
 }

@@ -57,7 +57,7 @@ public final class FactOrdersFixtures {
   }
 
   public static Dataset<Row> factOrders(SparkSession spark, Row... orders) {
-    return spark.createDataFrame(Arrays.asList(orders), FactOrders.SCHEMA);
+    return spark.createDataFrame(Arrays.asList(orders), FactOrders.TABLE.schema());
   }
 
   public static Row purchaseDay(String customerId, String isoDate, String net) {
@@ -65,7 +65,7 @@ public final class FactOrdersFixtures {
   }
 
   public static Dataset<Row> purchaseDays(SparkSession spark, Row... days) {
-    return spark.createDataFrame(Arrays.asList(days), CustomerPurchaseDays.SCHEMA);
+    return spark.createDataFrame(Arrays.asList(days), CustomerPurchaseDays.TABLE.schema());
   }
 
   /** The fact_survey_responses columns customer_facts reads. */

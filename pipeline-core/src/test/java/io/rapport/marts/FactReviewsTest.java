@@ -10,6 +10,7 @@ import io.rapport.testing.SparkTestSupport;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -58,16 +59,16 @@ class FactReviewsTest extends SparkTestSupport {
 
   @Test
   void outputHasTheDeclaredColumnsInOrder() {
-    Dataset<Row> fact = FactReviews.build(reviewsNeedingTheirCustomer(), twoOrders(), "UTC");
-    assertEquals(schemaText(FactReviews.SCHEMA), schemaText(fact.schema()));
+    Dataset<Row> fact = FactReviews.build(reviewsNeedingTheirCustomer(), twoOrders(), ZoneId.of("UTC"));
+    assertEquals(schemaText(FactReviews.TABLE.schema()), schemaText(fact.schema()));
     assertEquals("review_id, customer_id, order_id, product_id, category, rating, title, text, created_at, "
             + "created_date, replied_at, reply_hours, customer_id_resolved_from_order",
-        String.join(", ", FactReviews.SCHEMA.fieldNames()));
+        String.join(", ", FactReviews.TABLE.schema().fieldNames()));
   }
 
   @Test
   void missingCustomerIsResolvedThroughAKnownOrder() {
-    Map<String, Row> rows = byId(FactReviews.build(reviewsNeedingTheirCustomer(), twoOrders(), "UTC"));
+    Map<String, Row> rows = byId(FactReviews.build(reviewsNeedingTheirCustomer(), twoOrders(), ZoneId.of("UTC")));
     assertEquals(4, rows.size());
     // The review's own customer wins over the order's (c9).
     assertEquals("c1", rows.get("rv1").getAs("customer_id"));
@@ -90,7 +91,7 @@ class FactReviewsTest extends SparkTestSupport {
         review("late", "c1", null, "p1", "2024-01-10T10:00:00Z", "2024-01-12T10:00:00.036Z"),
         review("none", "c1", null, "p1", "2024-01-10T10:00:00Z", null),
         review("backwards", "c1", null, "p1", "2024-01-10T10:00:00Z", "2024-01-10T09:00:00Z"));
-    Map<String, Row> rows = byId(FactReviews.build(reviews, twoOrders(), "UTC"));
+    Map<String, Row> rows = byId(FactReviews.build(reviews, twoOrders(), ZoneId.of("UTC")));
     // 10:00 -> 13:30 = 3.5 h; two days and 36 ms = 48 + 0.036/3600 = 48.00001 h.
     assertEquals(3.5, (Double) rows.get("fast").getAs("reply_hours"), 1e-9);
     assertEquals(48.00001, (Double) rows.get("late").getAs("reply_hours"), 1e-9);
@@ -104,15 +105,15 @@ class FactReviewsTest extends SparkTestSupport {
   void createdDateIsTheReportingZoneDay() {
     Dataset<Row> reviews = staged(review("rv1", "c1", null, "p1", "2024-01-31T23:30:00Z", null));
     assertEquals(Date.valueOf("2024-02-01"),
-        FactReviews.build(reviews, twoOrders(), "Europe/Berlin").first().getAs("created_date"));
+        FactReviews.build(reviews, twoOrders(), ZoneId.of("Europe/Berlin")).first().getAs("created_date"));
     assertEquals(Date.valueOf("2024-01-31"),
-        FactReviews.build(reviews, twoOrders(), "UTC").first().getAs("created_date"));
+        FactReviews.build(reviews, twoOrders(), ZoneId.of("UTC")).first().getAs("created_date"));
   }
 
   @Test
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
-    Dataset<Row> fact = FactReviews.build(staged(), twoOrders(), "UTC");
-    assertEquals(schemaText(FactReviews.SCHEMA), schemaText(fact.schema()));
+    Dataset<Row> fact = FactReviews.build(staged(), twoOrders(), ZoneId.of("UTC"));
+    assertEquals(schemaText(FactReviews.TABLE.schema()), schemaText(fact.schema()));
     assertTrue(fact.collectAsList().isEmpty());
   }
 }

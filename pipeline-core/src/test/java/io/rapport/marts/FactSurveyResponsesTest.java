@@ -9,6 +9,7 @@ import io.rapport.testing.SparkTestSupport;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -48,16 +49,16 @@ class FactSurveyResponsesTest extends SparkTestSupport {
 
   @Test
   void outputHasTheDeclaredColumnsInOrder() {
-    Dataset<Row> fact = FactSurveyResponses.build(boundaryScores(), "UTC");
-    assertEquals(schemaText(FactSurveyResponses.SCHEMA), schemaText(fact.schema()));
+    Dataset<Row> fact = FactSurveyResponses.build(boundaryScores(), ZoneId.of("UTC"));
+    assertEquals(schemaText(FactSurveyResponses.TABLE.schema()), schemaText(fact.schema()));
     assertEquals("response_id, customer_id, responded_at, response_date, survey_type, score, nps_category, "
             + "is_satisfied, channel, touchpoint, comment",
-        String.join(", ", FactSurveyResponses.SCHEMA.fieldNames()));
+        String.join(", ", FactSurveyResponses.TABLE.schema().fieldNames()));
   }
 
   @Test
   void boundaryScoresGetTheirCategoryAndSatisfaction() {
-    Map<String, Row> byId = FactSurveyResponses.build(boundaryScores(), "UTC").collectAsList().stream()
+    Map<String, Row> byId = FactSurveyResponses.build(boundaryScores(), ZoneId.of("UTC")).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r));
     assertEquals(6, byId.size());
     // SPEC 5: detractors 0-6, passives 7-8, promoters 9-10; CSAT satisfied = 4-5.
@@ -79,8 +80,8 @@ class FactSurveyResponsesTest extends SparkTestSupport {
   void responseDateIsTheReportingZoneDay() {
     // 23:30 UTC on 31 January is 00:30 on 1 February in Berlin (UTC+1 in winter).
     Dataset<Row> late = staged(survey("r1", "c1", "2024-01-31T23:30:00Z", "nps", 10));
-    Row berlin = FactSurveyResponses.build(late, "Europe/Berlin").first();
-    Row utc = FactSurveyResponses.build(late, "UTC").first();
+    Row berlin = FactSurveyResponses.build(late, ZoneId.of("Europe/Berlin")).first();
+    Row utc = FactSurveyResponses.build(late, ZoneId.of("UTC")).first();
     assertEquals(Date.valueOf("2024-02-01"), berlin.getAs("response_date"));
     assertEquals(Date.valueOf("2024-01-31"), utc.getAs("response_date"));
     // The instant itself is unchanged.
@@ -89,8 +90,8 @@ class FactSurveyResponsesTest extends SparkTestSupport {
 
   @Test
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
-    Dataset<Row> fact = FactSurveyResponses.build(staged(), "UTC");
-    assertEquals(schemaText(FactSurveyResponses.SCHEMA), schemaText(fact.schema()));
+    Dataset<Row> fact = FactSurveyResponses.build(staged(), ZoneId.of("UTC"));
+    assertEquals(schemaText(FactSurveyResponses.TABLE.schema()), schemaText(fact.schema()));
     List<Row> rows = fact.collectAsList();
     assertTrue(rows.isEmpty());
   }

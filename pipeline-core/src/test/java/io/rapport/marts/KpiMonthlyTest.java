@@ -46,7 +46,7 @@ class KpiMonthlyTest extends SparkTestSupport {
 
   /** churn_monthly as ChurnMonthly would give it for these orders with a long threshold. */
   private Dataset<Row> churnMonthly() {
-    return frame(spark, ChurnMonthly.SCHEMA,
+    return frame(spark, ChurnMonthly.TABLE.schema(),
         flow("2024-01-01", 0, 2, 0, 0, 2, null),
         flow("2024-02-01", 2, 1, 0, 0, 3, 0.0),
         flow("2024-03-01", 3, 1, 0, 0, 4, 0.0));
@@ -59,7 +59,7 @@ class KpiMonthlyTest extends SparkTestSupport {
   void salesGrowthAndRepeatPurchaseRate() {
     Dataset<Row> kpis = KpiMonthly.build(threeMonthsOfOrders(), churnMonthly(), null, AS_OF);
 
-    assertSchema(KpiMonthly.SCHEMA, kpis);
+    assertSchema(KpiMonthly.TABLE.schema(), kpis);
     assertRows(List.of(
         // Jan: 2 purchases by 2 customers, both first-timers -> repeat 0 / 2; net 150; avg 150 / 2 = 75;
         // no previous month -> growth null; nobody at the start of the month -> churn and retention null
@@ -84,7 +84,7 @@ class KpiMonthlyTest extends SparkTestSupport {
 
     Dataset<Row> kpis = KpiMonthly.build(threeMonthsOfOrders(), churnMonthly(), voice, AS_OF);
 
-    assertSchema(KpiMonthly.SCHEMA, kpis);
+    assertSchema(KpiMonthly.TABLE.schema(), kpis);
     assertRows(List.of("2024-01-01|null|null|null|null", "2024-02-01|30|69.2|4.5|2",
         "2024-03-01|null|null|null|null"), kpis, "month", "nps", "csat", "avg_rating", "avg_reply_hours");
   }
@@ -95,7 +95,7 @@ class KpiMonthlyTest extends SparkTestSupport {
     Dataset<Row> orders = factOrders(spark,
         order("o1", "c1", "2024-03-05", "10", "0", 1),
         order("o2", "c1", "2024-05-05", "30", "0", 2));
-    Dataset<Row> months = frame(spark, ChurnMonthly.SCHEMA,
+    Dataset<Row> months = frame(spark, ChurnMonthly.TABLE.schema(),
         flow("2024-03-01", 0, 1, 0, 0, 1, null),
         flow("2024-04-01", 1, 0, 0, 0, 1, 0.0),
         flow("2024-05-01", 1, 0, 0, 0, 1, 0.0));
@@ -111,9 +111,9 @@ class KpiMonthlyTest extends SparkTestSupport {
 
   @Test
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
-    Dataset<Row> kpis = KpiMonthly.build(factOrders(spark), frame(spark, ChurnMonthly.SCHEMA), null, AS_OF);
+    Dataset<Row> kpis = KpiMonthly.build(factOrders(spark), frame(spark, ChurnMonthly.TABLE.schema()), null, AS_OF);
 
-    assertSchema(KpiMonthly.SCHEMA, kpis);
+    assertSchema(KpiMonthly.TABLE.schema(), kpis);
     assertEquals(0, kpis.count());
   }
 }

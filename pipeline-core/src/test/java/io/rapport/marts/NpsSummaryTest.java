@@ -10,6 +10,7 @@ import io.rapport.testing.SparkTestSupport;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +45,7 @@ class NpsSummaryTest extends SparkTestSupport {
   }
 
   private Dataset<Row> facts(List<Row> staged) {
-    return FactSurveyResponses.build(spark.createDataFrame(staged, StagedSchemas.SURVEYS), "UTC");
+    return FactSurveyResponses.build(spark.createDataFrame(staged, StagedSchemas.SURVEYS), ZoneId.of("UTC"));
   }
 
   private Dataset<Row> noCustomers() {
@@ -84,8 +85,8 @@ class NpsSummaryTest extends SparkTestSupport {
 
   @Test
   void specExampleGivesNps30Margin15point3() {
-    Dataset<Row> summary = NpsSummary.build(facts(specFiftyThirtyTwenty()), noCustomers(), "UTC", 30);
-    assertEquals(schemaText(NpsSummary.SCHEMA), schemaText(summary.schema()));
+    Dataset<Row> summary = NpsSummary.build(facts(specFiftyThirtyTwenty()), noCustomers(), ZoneId.of("UTC"), 30);
+    assertEquals(schemaText(NpsSummary.TABLE.schema()), schemaText(summary.schema()));
     List<Row> rows = summary.collectAsList();
     // No channel, no customer: overall only, one month and one quarter.
     assertEquals(2, rows.size());
@@ -108,7 +109,7 @@ class NpsSummaryTest extends SparkTestSupport {
   void boundaryScoresSixToNineSplitIntoOneTwoOne() {
     List<Row> staged = npsScores("2024-01-10T10:00:00Z", null, 6, 7, 8, 9);
     staged.add(response(null, "2024-01-10T10:00:00Z", "csat", 5, null)); // CSAT is ignored
-    Row month = find(NpsSummary.build(facts(staged), noCustomers(), "UTC", 30).collectAsList(),
+    Row month = find(NpsSummary.build(facts(staged), noCustomers(), ZoneId.of("UTC"), 30).collectAsList(),
         "month", "2024-01-01", "overall", null);
     // 9 promoter; 7, 8 passive; 6 detractor -> (1 - 1) / 4 = 0
     assertEquals(4L, month.<Long>getAs("responses"));
@@ -122,7 +123,7 @@ class NpsSummaryTest extends SparkTestSupport {
   void aSingleResponseValueHasNoMarginAndIsLowSample() {
     List<Row> staged = npsScores("2024-01-10T10:00:00Z", "web", 10, 0);
     staged.addAll(npsScores("2024-01-11T10:00:00Z", "phone", 10));
-    List<Row> rows = NpsSummary.build(facts(staged), noCustomers(), "UTC", 2).collectAsList();
+    List<Row> rows = NpsSummary.build(facts(staged), noCustomers(), ZoneId.of("UTC"), 2).collectAsList();
     Row phone = find(rows, "month", "2024-01-01", "channel", "phone");
     assertEquals(1L, phone.<Long>getAs("responses"));
     assertEquals(100.0, phone.getAs("nps"), 1e-9);
@@ -141,7 +142,7 @@ class NpsSummaryTest extends SparkTestSupport {
     List<Row> staged = npsScores("2024-01-10T10:00:00Z", null, 10, 10, 0);
     staged.addAll(npsScores("2024-03-10T10:00:00Z", null, 10, 5));
     staged.addAll(npsScores("2024-04-10T10:00:00Z", null, 0));
-    List<Row> rows = NpsSummary.build(facts(staged), noCustomers(), "UTC", 30).collectAsList();
+    List<Row> rows = NpsSummary.build(facts(staged), noCustomers(), ZoneId.of("UTC"), 30).collectAsList();
     assertEquals(3, countRows(rows, "month", "overall"));
     assertTrue(rows.stream().noneMatch(r -> r.getDate(1).equals(Date.valueOf("2024-02-01"))));
     // March follows an empty February: no previous value although January has data.
@@ -159,7 +160,7 @@ class NpsSummaryTest extends SparkTestSupport {
     List<Row> staged = npsScores("2024-01-10T10:00:00Z", null, 10, 10, 0);
     staged.addAll(npsScores("2024-03-10T10:00:00Z", null, 10, 5));
     staged.addAll(npsScores("2024-04-10T10:00:00Z", null, 0));
-    List<Row> rows = NpsSummary.build(facts(staged), noCustomers(), "UTC", 30).collectAsList();
+    List<Row> rows = NpsSummary.build(facts(staged), noCustomers(), ZoneId.of("UTC"), 30).collectAsList();
     assertEquals(2, countRows(rows, "quarter", "overall"));
     // Q1 = January + March: 3 promoters, 2 detractors of 5 -> NPS 20.
     Row q1 = find(rows, "quarter", "2024-01-01", "overall", null);
@@ -185,7 +186,7 @@ class NpsSummaryTest extends SparkTestSupport {
 
   @Test
   void changeVersusThePreviousMonthIsTestedPerValue() {
-    List<Row> rows = NpsSummary.build(facts(twoChannelsOverTwoMonths()), noCustomers(), "UTC", 30).collectAsList();
+    List<Row> rows = NpsSummary.build(facts(twoChannelsOverTwoMonths()), noCustomers(), ZoneId.of("UTC"), 30).collectAsList();
     // January: NPS (2 - 1)/4 = 25, per-response variance 0.75 - 0.25^2 = 0.6875.
     // web February: NPS 100, variance 0. z = 0.75 / sqrt(0.6875/4) = 1.809068, p = 0.0704404 -> not significant.
     Row web = find(rows, "month", "2024-02-01", "channel", "web");
@@ -215,7 +216,7 @@ class NpsSummaryTest extends SparkTestSupport {
     Dataset<Row> customers = spark.createDataFrame(Arrays.asList(
         RowFactory.create("c1", Date.valueOf("2023-11-01"), "champions", "high", "active"),
         RowFactory.create("c2", null, "at_risk", null, null)), CUSTOMER_DIMENSIONS);
-    List<Row> months = NpsSummary.build(facts(staged), customers, "UTC", 30).collectAsList().stream()
+    List<Row> months = NpsSummary.build(facts(staged), customers, ZoneId.of("UTC"), 30).collectAsList().stream()
         .filter(r -> r.getString(0).equals("month")).collect(Collectors.toList());
     List<String> cells = months.stream()
         .map(r -> r.getString(2) + "=" + r.getString(3) + ":" + r.getLong(4))
@@ -235,16 +236,16 @@ class NpsSummaryTest extends SparkTestSupport {
     // 23:30 UTC on 31 January is 1 February in Berlin.
     List<Row> staged = npsScores("2024-01-31T23:30:00Z", null, 10);
     Dataset<Row> facts = facts(staged);
-    find(NpsSummary.build(facts, noCustomers(), "Europe/Berlin", 30).collectAsList(),
+    find(NpsSummary.build(facts, noCustomers(), ZoneId.of("Europe/Berlin"), 30).collectAsList(),
         "month", "2024-02-01", "overall", null);
-    find(NpsSummary.build(facts, noCustomers(), "UTC", 30).collectAsList(),
+    find(NpsSummary.build(facts, noCustomers(), ZoneId.of("UTC"), 30).collectAsList(),
         "month", "2024-01-01", "overall", null);
   }
 
   @Test
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
-    Dataset<Row> summary = NpsSummary.build(facts(List.of()), noCustomers(), "UTC", 30);
-    assertEquals(schemaText(NpsSummary.SCHEMA), schemaText(summary.schema()));
+    Dataset<Row> summary = NpsSummary.build(facts(List.of()), noCustomers(), ZoneId.of("UTC"), 30);
+    assertEquals(schemaText(NpsSummary.TABLE.schema()), schemaText(summary.schema()));
     assertTrue(summary.collectAsList().isEmpty());
   }
 }

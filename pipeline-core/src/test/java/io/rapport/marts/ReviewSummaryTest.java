@@ -10,6 +10,7 @@ import io.rapport.testing.SparkTestSupport;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -32,7 +33,7 @@ class ReviewSummaryTest extends SparkTestSupport {
   }
 
   private Dataset<Row> facts(List<Row> rows) {
-    return spark.createDataFrame(rows, FactReviews.SCHEMA);
+    return spark.createDataFrame(rows, FactReviews.TABLE.schema());
   }
 
   /** Ten reviews of product p1 in category shoes, January 2024: ratings 5,5,5,5,4,4,4,4,2,1. */
@@ -46,8 +47,8 @@ class ReviewSummaryTest extends SparkTestSupport {
 
   @Test
   void specExampleWilsonLowerBoundOfEightPositiveOfTen() {
-    Dataset<Row> summary = ReviewSummary.build(facts(eightPositiveOfTen()), "UTC");
-    assertEquals(schemaText(ReviewSummary.SCHEMA), schemaText(summary.schema()));
+    Dataset<Row> summary = ReviewSummary.build(facts(eightPositiveOfTen()), ZoneId.of("UTC"));
+    assertEquals(schemaText(ReviewSummary.TABLE.schema()), schemaText(summary.schema()));
     List<Row> rows = summary.collectAsList();
     assertEquals(6, rows.size()); // overall, product p1, category shoes x month, quarter
     Row product = find(rows, "month", "2024-01-01", "product", "p1");
@@ -71,7 +72,7 @@ class ReviewSummaryTest extends SparkTestSupport {
     List<Row> rows = ReviewSummary.build(facts(List.of(
         review("p1", "shoes", 5, "2024-01-20T10:00:00Z", null),
         review(null, "shoes", 1, "2024-01-20T10:00:00Z", null),
-        review("p2", null, 3, "2024-01-20T10:00:00Z", null))), "UTC").collectAsList();
+        review("p2", null, 3, "2024-01-20T10:00:00Z", null))), ZoneId.of("UTC")).collectAsList();
     assertEquals(3L, find(rows, "month", "2024-01-01", "overall", null).<Long>getAs("reviews"));
     assertEquals(1L, find(rows, "month", "2024-01-01", "product", "p1").<Long>getAs("reviews"));
     assertEquals(1L, find(rows, "month", "2024-01-01", "product", "p2").<Long>getAs("reviews"));
@@ -90,7 +91,7 @@ class ReviewSummaryTest extends SparkTestSupport {
         review("p1", "shoes", 5, "2024-01-20T10:00:00Z", 2.0),
         review("p1", "shoes", 4, "2024-01-21T10:00:00Z", 5.0),
         review("p1", "shoes", 2, "2024-01-22T10:00:00Z", null),
-        review("p1", "shoes", 3, "2024-01-23T10:00:00Z", -1.0))), "UTC").collectAsList();
+        review("p1", "shoes", 3, "2024-01-23T10:00:00Z", -1.0))), ZoneId.of("UTC")).collectAsList();
     Row overall = find(rows, "month", "2024-01-01", "overall", null);
     // Replied: 3 of 4 (the reply stamped an hour before its review counts as a reply, without a delay).
     assertEquals(0.75, overall.getAs("reply_rate"), 1e-9);
@@ -102,14 +103,14 @@ class ReviewSummaryTest extends SparkTestSupport {
   void periodsFollowTheReportingZone() {
     Dataset<Row> late = facts(List.of(review("p1", "shoes", 5, "2024-03-31T22:30:00Z", null)));
     // 22:30 UTC on 31 March is 00:30 on 1 April in Berlin (summer time, UTC+2): the next quarter.
-    find(ReviewSummary.build(late, "Europe/Berlin").collectAsList(), "quarter", "2024-04-01", "overall", null);
-    find(ReviewSummary.build(late, "UTC").collectAsList(), "quarter", "2024-01-01", "overall", null);
+    find(ReviewSummary.build(late, ZoneId.of("Europe/Berlin")).collectAsList(), "quarter", "2024-04-01", "overall", null);
+    find(ReviewSummary.build(late, ZoneId.of("UTC")).collectAsList(), "quarter", "2024-01-01", "overall", null);
   }
 
   @Test
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
-    Dataset<Row> summary = ReviewSummary.build(facts(List.of()), "UTC");
-    assertEquals(schemaText(ReviewSummary.SCHEMA), schemaText(summary.schema()));
+    Dataset<Row> summary = ReviewSummary.build(facts(List.of()), ZoneId.of("UTC"));
+    assertEquals(schemaText(ReviewSummary.TABLE.schema()), schemaText(summary.schema()));
     assertTrue(summary.collectAsList().isEmpty());
   }
 }

@@ -10,6 +10,7 @@ import io.rapport.testing.SparkTestSupport;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,7 +29,7 @@ class VoiceMonthlyTest extends SparkTestSupport {
   }
 
   private Dataset<Row> surveys(Row... staged) {
-    return FactSurveyResponses.build(spark.createDataFrame(List.of(staged), StagedSchemas.SURVEYS), "UTC");
+    return FactSurveyResponses.build(spark.createDataFrame(List.of(staged), StagedSchemas.SURVEYS), ZoneId.of("UTC"));
   }
 
   private static Row response(String id, String at, String type, int score) {
@@ -37,7 +38,7 @@ class VoiceMonthlyTest extends SparkTestSupport {
 
   private Dataset<Row> reviews(Row... staged) {
     return FactReviews.build(spark.createDataFrame(List.of(staged), StagedSchemas.REVIEWS),
-        spark.createDataFrame(List.of(), ORDERS), "UTC");
+        spark.createDataFrame(List.of(), ORDERS), ZoneId.of("UTC"));
   }
 
   private static Row review(String id, int rating, String created, String replied) {
@@ -56,8 +57,8 @@ class VoiceMonthlyTest extends SparkTestSupport {
         reviews(
             review("rv1", 4, "2024-01-09T10:00:00Z", "2024-01-09T12:00:00Z"),
             review("rv2", 2, "2024-02-09T10:00:00Z", null)),
-        zone);
-    assertEquals(schemaText(VoiceMonthly.SCHEMA), schemaText(monthly.schema()));
+        ZoneId.of(zone));
+    assertEquals(schemaText(VoiceMonthly.TABLE.schema()), schemaText(monthly.schema()));
     return monthly.collectAsList().stream().collect(Collectors.toMap(r -> r.getDate(0), r -> r));
   }
 
@@ -90,8 +91,8 @@ class VoiceMonthlyTest extends SparkTestSupport {
 
   @Test
   void emptyInputGivesAnEmptyFrameWithTheSchema() {
-    Dataset<Row> monthly = VoiceMonthly.build(surveys(), reviews(), "UTC");
-    assertEquals(schemaText(VoiceMonthly.SCHEMA), schemaText(monthly.schema()));
+    Dataset<Row> monthly = VoiceMonthly.build(surveys(), reviews(), ZoneId.of("UTC"));
+    assertEquals(schemaText(VoiceMonthly.TABLE.schema()), schemaText(monthly.schema()));
     assertTrue(monthly.collectAsList().isEmpty());
   }
 }

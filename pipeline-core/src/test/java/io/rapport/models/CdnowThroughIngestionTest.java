@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ class CdnowThroughIngestionTest extends SparkTestSupport {
   void ingestAndSummarise() {
     StagingResult staged = stageCdnow(spark, temp.resolve("cdnow"), CALIBRATION_END);
     counts = staged.counts();
-    Dataset<Row> factOrders = FactOrders.build(staged.accepted(), "UTC");
+    Dataset<Row> factOrders = FactOrders.build(staged.accepted(), ZoneId.of("UTC"));
     Dataset<Row> purchaseDays = CustomerPurchaseDays.build(factOrders);
     summaries = CustomerSummaries.build(purchaseDays, CALIBRATION_END, 7.0).cache();
   }
@@ -145,7 +146,7 @@ class CdnowThroughIngestionTest extends SparkTestSupport {
 
   @Test
   void fitsReproduceThePublishedEstimatesAndCustomerOnePredictions() {
-    ClvFits fits = ClvFitting.fit(summaries, new RapportSettings.Clv(7.0, null, null, null, null));
+    ClvFits fits = ClvFitting.fit(summaries, RapportSettings.Clv.withTimeUnitDays(7.0));
 
     // BG/NBD paper, section 5 (README): r=0.243, alpha=4.414, a=0.793, b=2.426, LL -9582.4;
     // tolerance half a unit of the last published digit.

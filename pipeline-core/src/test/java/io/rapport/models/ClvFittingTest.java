@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The Spark path: CDNOW_sample.txt -> purchase days -> customer summaries -> both fits. */
 class ClvFittingTest extends SparkTestSupport {
 
-  private static final RapportSettings.Clv DEFAULTS = new RapportSettings.Clv(null, null, null, null, null);
+  private static final RapportSettings.Clv DEFAULTS = RapportSettings.Clv.defaults();
 
   @Test
   void cdnowSampleThroughSparkReproducesThePublishedEstimates() {
@@ -51,7 +51,7 @@ class ClvFittingTest extends SparkTestSupport {
     Dataset<Row> summaries = spark.createDataFrame(List.of(
         RowFactory.create("a", 0L, 0.0, 10.0, null, java.sql.Date.valueOf("2024-01-01"), new java.math.BigDecimal("5.0000")),
         RowFactory.create("b", 2L, 4.0, 10.0, new java.math.BigDecimal("8.0000"), java.sql.Date.valueOf("2024-01-01"),
-            new java.math.BigDecimal("20.0000"))), CustomerSummaries.SCHEMA);
+            new java.math.BigDecimal("20.0000"))), CustomerSummaries.TABLE.schema());
 
     ClvFits fits = ClvFitting.fit(summaries, DEFAULTS);
 

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HoldoutValidationTest extends SparkTestSupport {
 
-  private static final RapportSettings.Clv WEEKS = new RapportSettings.Clv(7.0, null, null, null, null);
+  private static final RapportSettings.Clv WEEKS = RapportSettings.Clv.withTimeUnitDays(7.0);
   private static final StructType PURCHASE_DAYS = new StructType()
       .add(CustomerSummaries.CUSTOMER_ID, DataTypes.StringType)
       .add(CustomerSummaries.PURCHASE_DATE, DataTypes.DateType)
@@ -77,7 +78,7 @@ class HoldoutValidationTest extends SparkTestSupport {
 
     Dataset<Row> out = HoldoutValidation.compare(summaries, days, calibrationEnd, holdoutEnd, model, 7.0);
 
-    assertEquals(HoldoutValidation.SCHEMA, out.schema());
+    assertEquals(HoldoutValidation.TABLE.schema(), out.schema());
     Map<String, Row> rows = byBucket(out);
     assertEquals(Set.of("0", "1", "7+", "total"), rows.keySet());
     // Expected values straight from the model for each calibration history (weeks):
@@ -118,7 +119,7 @@ class HoldoutValidationTest extends SparkTestSupport {
 
     Dataset<Row> out = HoldoutValidation.compare(CustomerSummaries.build(none, end, 7.0), none, end, end.plusDays(7), null, 7.0);
 
-    assertEquals(HoldoutValidation.SCHEMA, out.schema());
+    assertEquals(HoldoutValidation.TABLE.schema(), out.schema());
     assertEquals(0, out.count());
   }
 
@@ -141,13 +142,13 @@ class HoldoutValidationTest extends SparkTestSupport {
     LocalDate calibrationEnd = CdnowThroughIngestionTest.CALIBRATION_END;
     LocalDate holdoutEnd = LocalDate.of(1998, 6, 30);
     StagingResult staged = CdnowThroughIngestionTest.stageCdnow(spark, temp.resolve("cdnow"), holdoutEnd);
-    Dataset<Row> days = CustomerPurchaseDays.build(FactOrders.build(staged.accepted(), "UTC")).cache();
+    Dataset<Row> days = CustomerPurchaseDays.build(FactOrders.build(staged.accepted(), ZoneId.of("UTC"))).cache();
 
     HoldoutValidation.Result result = HoldoutValidation.validate(days, calibrationEnd, holdoutEnd, WEEKS);
 
     // The fit is the calibration fit of the paper (r=0.243, alpha=4.414, a=0.793, b=2.426).
     assertEquals(0.793, result.fits().bgNbd().parameter("a"), 0.0005);
-    assertEquals(HoldoutValidation.SCHEMA, result.table().schema());
+    assertEquals(HoldoutValidation.TABLE.schema(), result.table().schema());
     Map<String, Row> rows = byBucket(result.table());
     assertEquals(Set.of("0", "1", "2", "3", "4", "5", "6", "7+", "total"), rows.keySet());
     Row total = rows.get("total");

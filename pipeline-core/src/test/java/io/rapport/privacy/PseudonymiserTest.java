@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rapport.config.RapportSettings;
 import io.rapport.errors.ConfigurationException;
 import io.rapport.schema.StagedSchemas;
+import io.rapport.staging.Rejects;
 import io.rapport.testing.SparkTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -57,7 +58,7 @@ class PseudonymiserTest extends SparkTestSupport {
         RowFactory.create("purchases", "f.csv", "zero_quantity", "quantity '0'", "{\"CustomerID\":\"C7\",\"Quantity\":\"0\"}"),
         RowFactory.create("purchases", "f.csv", "malformed_row", "too many fields", "C7,1,2,3,4,5"),
         RowFactory.create("surveys", "s.csv", "missing_response_id", "", "{\"customer_id\":null}")),
-        StagedSchemas.REJECTS), Map.of("purchases", "CustomerID", "surveys", "customer_id"), KEY).collectAsList();
+        Rejects.TABLE.schema()), Map.of("purchases", "CustomerID", "surveys", "customer_id"), KEY).collectAsList();
     String first = rejects.get(0).getAs(StagedSchemas.RAW_RECORD);
     assertFalse(first.contains("C7"), first);
     assertTrue(first.contains(Pseudonymiser.pseudonym(KEY, "C7")) && first.contains("\"Quantity\":\"0\""), first);

@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rapport.config.CohortGrain;
+import io.rapport.config.RetentionMode;
 import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.marts.ChurnMonthly;
 import io.rapport.marts.CustomerChurn;
@@ -19,9 +21,16 @@ import io.rapport.marts.CustomerFacts;
 import io.rapport.marts.FactOrders;
 import io.rapport.marts.KpiMonthly;
 import io.rapport.marts.RetentionCohorts;
+import io.rapport.schema.Severity;
+import io.rapport.schema.TableSpec;
 import io.rapport.testing.SparkTestSupport;
+import java.time.DayOfWeek;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,10 +58,10 @@ class CustomerMartChecksTest extends SparkTestSupport {
         line("o3", 1, "c1", "2024-03-20T10:00:00Z", -1, "10.00", "completed"),
         line("o4", 1, "c2", "2024-02-01T10:00:00Z", 1, "25.00", "completed"),
         line("o5", 1, "c3", "2024-03-01T10:00:00Z", 1, "5.00", "completed"),
-        line("o6", 1, "c3", "2024-04-03T10:00:00Z", 1, "5.00", "completed")), "UTC").cache();
+        line("o6", 1, "c3", "2024-04-03T10:00:00Z", 1, "5.00", "completed")), ZoneId.of("UTC")).cache();
     Dataset<Row> days = CustomerPurchaseDays.build(factOrders);
     customerFacts = CustomerFacts.build(factOrders, frame(spark, SURVEY_RESPONSES), frame(spark, REVIEWS), AS_OF).cache();
-    retentionCohorts = RetentionCohorts.build(factOrders, AS_OF, "on", "month", "MONDAY").cache();
+    retentionCohorts = RetentionCohorts.build(factOrders, AS_OF, RetentionMode.ON, CohortGrain.MONTH, DayOfWeek.MONDAY).cache();
     customerChurn = CustomerChurn.build(factOrders, AS_OF, THRESHOLD).cache();
     churnMonthly = ChurnMonthly.build(days, AS_OF, THRESHOLD).cache();
     kpiMonthly = KpiMonthly.build(factOrders, churnMonthly, null, AS_OF);
@@ -60,11 +69,15 @@ class CustomerMartChecksTest extends SparkTestSupport {
 
   @Test
   void martsBuiltTogetherPassEveryCheck() {
-    List<CheckResult> results = CustomerMartChecks.all(
-        factOrders, customerFacts, retentionCohorts, customerChurn, churnMonthly, kpiMonthly);
+    List<CheckResult> results = new ArrayList<>();
+    for (TableSpec table : List.of(FactOrders.TABLE, CustomerFacts.TABLE, RetentionCohorts.TABLE, CustomerChurn.TABLE,
+        ChurnMonthly.TABLE, KpiMonthly.TABLE)) {
+      results.addAll(QualityGate.check(table, tables().get(table.name()), tables()::get));
+    }
 
-    // fact_orders 1, customer_facts 2, retention_cohorts 3, customer_churn 1, churn_monthly 4, kpi_monthly 1
-    assertEquals(12, results.size());
+    // fact_orders 1, customer_facts 2, retention_cohorts 3, customer_churn 1, churn_monthly 4, kpi_monthly 1,
+    // and each table's required_columns_present
+    assertEquals(12 + 6, results.size());
     List<CheckResult> failed = results.stream().filter(r -> !r.passed()).collect(Collectors.toList());
     assertEquals(List.of(), failed);
   }
@@ -73,7 +86,7 @@ class CustomerMartChecksTest extends SparkTestSupport {
   void aDuplicatedOrderBreaksTheKey() {
     Dataset<Row> duplicated = factOrders.union(factOrders.filter("order_id = 'o4'"));
 
-    CheckResult result = CustomerMartChecks.factOrders(duplicated).get(0);
+    CheckResult result = QualityGate.check(FactOrders.TABLE, duplicated, tables()::get).get(0);
 
     assertFalse(result.passed());
     assertEquals(2, result.failingRows());   // both copies of o4
@@ -86,7 +99,7 @@ class CustomerMartChecksTest extends SparkTestSupport {
     Dataset<Row> withNull = churnMonthly.withColumn("month",
         when(col("month").equalTo(lit("2024-02-01").cast("date")), lit(null).cast("date")).otherwise(col("month")));
 
-    CheckResult result = CustomerMartChecks.churnMonthly(withNull, customerChurn).get(0);
+    CheckResult result = QualityGate.check(ChurnMonthly.TABLE, withNull, tables()::get).get(0);
 
     assertFalse(result.passed());
     assertEquals(1, result.failingRows());
@@ -97,7 +110,7 @@ class CustomerMartChecksTest extends SparkTestSupport {
     Dataset<Row> broken = customerFacts.withColumn("net_revenue",
         when(col("customer_id").equalTo("c1"), col("net_revenue").plus(1)).otherwise(col("net_revenue")));
 
-    CheckResult result = CustomerMartChecks.netRevenueMatchesOrders(broken, factOrders);
+    CheckResult result = named(QualityGate.check(CustomerFacts.TABLE, broken, tables()::get), "net_revenue_matches_fact_orders");
 
     assertFalse(result.passed());
     assertEquals(1, result.failingRows());
@@ -111,7 +124,7 @@ class CustomerMartChecksTest extends SparkTestSupport {
             when(col("period_number").equalTo(0), col("active_customers").minus(1)).otherwise(col("active_customers")))
         .withColumn("retention_rate", col("active_customers").divide(col("cohort_size")));
 
-    CheckResult result = CustomerMartChecks.periodZeroRetentionIsOne(broken);
+    CheckResult result = named(QualityGate.check(RetentionCohorts.TABLE, broken, tables()::get), "period_0_retention_is_1");
 
     // One row per cohort at period 0: January {c1}, February {c2}, March {c3}
     assertFalse(result.passed());
@@ -120,8 +133,8 @@ class CustomerMartChecksTest extends SparkTestSupport {
 
   @Test
   void aCustomerMissingFromCustomerFactsBreaksTheCohortSizes() {
-    CheckResult result = CustomerMartChecks.cohortSizesMatchCustomers(
-        retentionCohorts, customerFacts.filter("customer_id <> 'c2'"));
+    CheckResult result = named(QualityGate.check(RetentionCohorts.TABLE, retentionCohorts,
+        with(CustomerFacts.TABLE, customerFacts.filter("customer_id <> 'c2'"))::get), "cohort_sizes_match_customer_facts");
 
     // cohorts hold 3 customers, customer_facts now 2
     assertFalse(result.passed());
@@ -135,9 +148,9 @@ class CustomerMartChecksTest extends SparkTestSupport {
         when(col("month").equalTo(lit("2024-02-01").cast("date")), col("customers_at_end").plus(1))
             .otherwise(col("customers_at_end")));
 
-    List<CheckResult> results = CustomerMartChecks.churnMonthly(broken, customerChurn);
+    List<CheckResult> results = QualityGate.check(ChurnMonthly.TABLE, broken, tables()::get);
 
-    assertEquals(List.of(true, false, false, true),
+    assertEquals(List.of(true, false, false, true, true),
         results.stream().map(CheckResult::passed).collect(Collectors.toList()));
     assertEquals(1, results.get(1).failingRows());   // February: at_end no longer start + new + ... - churned
     assertEquals(1, results.get(2).failingRows());   // March: at_start no longer February's at_end
@@ -145,8 +158,8 @@ class CustomerMartChecksTest extends SparkTestSupport {
 
   @Test
   void aMissingMonthBreaksTheChainOfMonths() {
-    CheckResult result = CustomerMartChecks.startEqualsPreviousEnd(
-        churnMonthly.filter(col("month").notEqual(lit("2024-02-01").cast("date"))));
+    CheckResult result = named(QualityGate.check(ChurnMonthly.TABLE,
+        churnMonthly.filter(col("month").notEqual(lit("2024-02-01").cast("date"))), tables()::get), "start_equals_previous_end");
 
     assertFalse(result.passed());
     assertTrue(result.detail().contains("month=2024-03-01"), result.detail());
@@ -154,11 +167,35 @@ class CustomerMartChecksTest extends SparkTestSupport {
 
   @Test
   void activeCustomersDisagreeingWithCustomerChurnFails() {
-    CheckResult result = CustomerMartChecks.activeAtAsOfMatchesCustomerChurn(
-        churnMonthly, customerChurn.withColumn("is_churned", lit(false)));
+    CheckResult result = named(QualityGate.check(ChurnMonthly.TABLE, churnMonthly,
+        with(CustomerChurn.TABLE, customerChurn.withColumn("is_churned", lit(false)))::get),
+        "active_at_as_of_matches_customer_churn");
 
     // As of 10 April with threshold 30 only c3 (3 April) is active; marking all 3 active differs by 2.
     assertFalse(result.passed());
     assertEquals(2, result.failingRows());
+  }
+
+  /** The marts of this class by table name: the lookup reconciliations read other tables from. */
+  private Map<String, Dataset<Row>> tables() {
+    Map<String, Dataset<Row>> tables = new HashMap<>();
+    tables.put(FactOrders.TABLE.name(), factOrders);
+    tables.put(CustomerFacts.TABLE.name(), customerFacts);
+    tables.put(RetentionCohorts.TABLE.name(), retentionCohorts);
+    tables.put(CustomerChurn.TABLE.name(), customerChurn);
+    tables.put(ChurnMonthly.TABLE.name(), churnMonthly);
+    tables.put(KpiMonthly.TABLE.name(), kpiMonthly);
+    return tables;
+  }
+
+  private Map<String, Dataset<Row>> with(TableSpec table, Dataset<Row> replacement) {
+    Map<String, Dataset<Row>> tables = tables();
+    tables.put(table.name(), replacement);
+    return tables;
+  }
+
+  static CheckResult named(List<CheckResult> results, String check) {
+    return results.stream().filter(r -> r.check().equals(check)).findFirst()
+        .orElseThrow(() -> new AssertionError("no check " + check + " in " + results));
   }
 }

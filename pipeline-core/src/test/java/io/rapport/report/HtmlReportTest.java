@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rapport.pipeline.Tables;
+import io.rapport.marts.ChurnMonthly;
+import io.rapport.marts.CustomerFacts;
+import io.rapport.marts.FactOrders;
 import io.rapport.warehouse.Manifest;
 import java.time.LocalDate;
 import java.util.List;
@@ -24,7 +26,7 @@ class HtmlReportTest {
         "2025-04-01T02:00:00Z", "2025-04-01T02:03:00Z",
         Map.of("purchases", new Manifest.SourceAccounting(List.of("p.csv"), 100, 95, 2, 3, 0, Map.of("zero_quantity", 2L)),
             "surveys", new Manifest.SourceAccounting(List.of("s.csv"), 10, 10, 0, 0, 0, Map.of())),
-        Map.of(Tables.FACT_ORDERS, 60L, Tables.CUSTOMER_FACTS, 3L),
+        Map.of(FactOrders.TABLE.name(), 60L, CustomerFacts.TABLE.name(), 3L),
         List.of(new Manifest.StepTiming("ingest", "COMPLETED", 12.5), new Manifest.StepTiming("publish", "STARTED", 0.4)),
         List.of(new Manifest.QualityEntry("rejects", "reject_rate", "WARNING", false, 2, "2% of purchases rejected")),
         List.of("CLV model bg_nbd: boundary solution"));
@@ -88,7 +90,7 @@ class HtmlReportTest {
   @Test
   void aTableThatCouldNotBeReadSaysWhyInItsChart() {
     ReportData data = new ReportData(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-        Map.of(Tables.CHURN_MONTHLY, "could not read churn_monthly: Path does not exist"));
+        Map.of(ChurnMonthly.TABLE.name(), "could not read churn_monthly: Path does not exist"));
 
     String html = HtmlReport.render(manifestOfOneSmallRun(), data);
 

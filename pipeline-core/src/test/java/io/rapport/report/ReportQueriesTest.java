@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rapport.marts.ChurnMonthly;
 import io.rapport.marts.CustomerClv;
 import io.rapport.marts.NpsSummary;
-import io.rapport.pipeline.Tables;
+import io.rapport.marts.RetentionCohorts;
 import io.rapport.testing.SparkTestSupport;
 import io.rapport.warehouse.Manifest;
 import io.rapport.warehouse.TableIo;
@@ -34,7 +34,7 @@ class ReportQueriesTest extends SparkTestSupport {
 
   /** Five customers in two tiers and one without a CLV (model not fitted for them). */
   Dataset<Row> fiveCustomersInTwoTiersAndOneUnfitted() {
-    return frame(CustomerClv.SCHEMA,
+    return frame(CustomerClv.TABLE.schema(),
         clv("c1", "1.0000", "low"), clv("c2", "2.0000", "low"), clv("c3", "3.0000", "low"),
         clv("c4", "10.0000", "high"), clv("c5", "20.0000", "high"), clv("c6", null, null));
   }
@@ -66,14 +66,14 @@ class ReportQueriesTest extends SparkTestSupport {
 
   @Test
   void clvByTierOfAnUnfittedModelIsEmpty() {
-    Dataset<Row> unfitted = frame(CustomerClv.SCHEMA, clv("c1", null, null), clv("c2", null, null));
+    Dataset<Row> unfitted = frame(CustomerClv.TABLE.schema(), clv("c1", null, null), clv("c2", null, null));
 
     assertEquals(0, ReportQueries.clvByTier(unfitted).count());
   }
 
   @Test
   void overallMonthsKeepsTheMonthlyRowsOfDimensionOverallOnly() {
-    Dataset<Row> nps = frame(NpsSummary.SCHEMA,
+    Dataset<Row> nps = frame(NpsSummary.TABLE.schema(),
         nps("month", "2025-02-01", "overall", null), nps("month", "2025-01-01", "overall", null),
         nps("quarter", "2025-01-01", "overall", null), nps("month", "2025-01-01", "channel", "web"));
 
@@ -87,11 +87,11 @@ class ReportQueriesTest extends SparkTestSupport {
   @Test
   void collectReadsOnePublishedDateAndAMissingTableCostsOnlyItsChart() throws Exception {
     WarehouseLayout layout = new WarehouseLayout(work.resolve("warehouse").toString());
-    TableIo.write(frame(ChurnMonthly.SCHEMA,
+    TableIo.write(frame(ChurnMonthly.TABLE.schema(),
         RowFactory.create(Date.valueOf("2025-02-01"), 2L, 4L, 1L, 0L, 5L, 0.5, 0.5),
         RowFactory.create(Date.valueOf("2025-01-01"), 0L, 2L, 0L, 0L, 2L, null, null)),
-        layout.tablePartition(Tables.CHURN_MONTHLY, AS_OF));
-    TableIo.write(fiveCustomersInTwoTiersAndOneUnfitted(), layout.tablePartition(Tables.CUSTOMER_CLV, AS_OF));
+        layout.tablePartition(ChurnMonthly.TABLE.name(), AS_OF));
+    TableIo.write(fiveCustomersInTwoTiersAndOneUnfitted(), layout.tablePartition(CustomerClv.TABLE.name(), AS_OF));
 
     ReportData data = ReportQueries.collect(spark, layout, AS_OF);
 
@@ -100,7 +100,7 @@ class ReportQueriesTest extends SparkTestSupport {
     assertNull(data.churn().get(0).churnRate());
     assertEquals(List.of("low", "high"), data.clvTiers().stream().map(ReportData.ClvTier::tier).toList());
     assertTrue(data.cohorts().isEmpty());
-    assertTrue(data.problems().get(Tables.RETENTION_COHORTS).startsWith("could not read retention_cohorts"),
+    assertTrue(data.problems().get(RetentionCohorts.TABLE.name()).startsWith("could not read retention_cohorts"),
         data.problems().toString());
     assertEquals(4, data.problems().size(), "retention, nps, csat and reviews are missing: " + data.problems().keySet());
 

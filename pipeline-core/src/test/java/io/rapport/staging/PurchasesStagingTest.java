@@ -48,7 +48,7 @@ class PurchasesStagingTest extends SparkTestSupport {
   @Test
   void schemasAreExactlyTheStagedContracts() {
     assertEquals(StagedSchemas.PURCHASES, result.accepted().schema());
-    assertEquals(StagedSchemas.REJECTS, result.rejects().schema());
+    assertEquals(Rejects.TABLE.schema(), result.rejects().schema());
   }
 
   @Test

@@ -2,11 +2,14 @@ package io.rapport.staging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rapport.config.Choice;
 import io.rapport.config.RapportSettings;
+import io.rapport.config.SourceFormat;
 import io.rapport.schema.StagedSchemas;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +39,16 @@ final class StagingFixtures {
 
   static RapportSettings.Source source(String path, String format, String zone, Map<String, String> columns,
       Map<String, String> expressions, Map<String, String> defaults, Double maxRejectRate) {
-    return new RapportSettings.Source(path, format, null, null, zone, null, columns, expressions, defaults, maxRejectRate);
+    return new RapportSettings.Source(path, Choice.parse(SourceFormat.class, format), null, null,
+        zone == null ? null : ZoneId.of(zone), null, null, null, columns, expressions, defaults, maxRejectRate);
   }
 
   static RapportSettings settings(String reportingZone, String currency, RapportSettings.Source purchases,
+      RapportSettings.Source surveys, RapportSettings.Source reviews, RapportSettings.Source fx) {
+    return settings(ZoneId.of(reportingZone), currency, purchases, surveys, reviews, fx);
+  }
+
+  static RapportSettings settings(ZoneId reportingZone, String currency, RapportSettings.Source purchases,
       RapportSettings.Source surveys, RapportSettings.Source reviews, RapportSettings.Source fx) {
     return new RapportSettings(null, new RapportSettings.Reporting(reportingZone, currency, null),
         new RapportSettings.Sources(purchases, surveys, reviews, fx), null, null, null, null, null, null, null, null);

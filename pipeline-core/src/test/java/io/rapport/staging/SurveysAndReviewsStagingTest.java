@@ -37,7 +37,7 @@ class SurveysAndReviewsStagingTest extends SparkTestSupport {
   void surveyCorpusEndsWhereEachRuleSays() {
     StagingResult r = Staging.stage(spark, SourceName.SURVEYS, surveysAndReviews(), AS_OF);
     assertEquals(StagedSchemas.SURVEYS, r.accepted().schema());
-    assertEquals(StagedSchemas.REJECTS, r.rejects().schema());
+    assertEquals(Rejects.TABLE.schema(), r.rejects().schema());
     Map<String, String> expected = new TreeMap<>(Map.of(
         "no id", "missing_response_id",
         "\"s4\"", "invalid_timestamp",

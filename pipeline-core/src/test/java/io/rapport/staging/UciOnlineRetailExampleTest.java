@@ -3,9 +3,8 @@ package io.rapport.staging;
 import static io.rapport.staging.StagingFixtures.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rapport.config.RapportSettings;
+import io.rapport.config.SettingsLoader;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.testing.SharedData;
 import io.rapport.testing.SparkTestSupport;
@@ -26,12 +25,12 @@ import org.junit.jupiter.api.Test;
 class UciOnlineRetailExampleTest extends SparkTestSupport {
 
   private static RapportSettings example() throws IOException {
-    RapportSettings loaded = new ObjectMapper(new YAMLFactory()).readValue(
-        SharedData.projectRoot().resolve("config/examples/uci-online-retail.yaml").toFile(), RapportSettings.class);
+    RapportSettings loaded = SettingsLoader.load(
+        SharedData.projectRoot().resolve("config/examples/uci-online-retail.yaml")).settings();
     RapportSettings.Source p = loaded.sources().purchases();
     RapportSettings.Source here = new RapportSettings.Source(fixture("uci/Online_Retail_sample.csv"), p.format(),
-        p.required(), p.options(), p.timeZone(), p.timestampFormat(), p.columns(), p.expressions(), p.defaults(),
-        p.maxRejectRate());
+        p.required(), p.options(), p.timeZone(), p.timestampFormat(), p.encoding(), p.priceRounding(), p.columns(),
+        p.expressions(), p.defaults(), p.maxRejectRate());
     return settings(loaded.reporting().timeZone(), loaded.reporting().currency(), here, null, null, null);
   }
 

@@ -1,0 +1,172 @@
+package io.rapport.quality;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.rapport.schema.Check;
+import io.rapport.schema.ColumnSpec;
+import io.rapport.schema.Severity;
+import io.rapport.schema.TableSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Evaluates the checks a table declares ({@link TableSpec#checks()}) on a built frame: the audit
+ * of write-audit-publish. Per table, every {@link Check.RowRule} plus the completeness of the
+ * columns declared non-null is one aggregation, the key is one grouped aggregation, and each
+ * {@link Check.Reconciliation} is one query; examples of failing rows are taken in the same
+ * aggregation (the smallest and largest failing key), or only when a reconciliation fails.
+ */
+public final class QualityGate {
+  /** The implicit check of every table: no null in a column its declaration says is never null. */
+  public static final String REQUIRED_COLUMNS_PRESENT = "required_columns_present";
+  private static final int EXAMPLES = 3;
+
+  private QualityGate() {}
+
+  /**
+   * Every check of {@code table} on {@code frame}, in declared order, then
+   * {@link #REQUIRED_COLUMNS_PRESENT}.
+   *
+   * @param tables the run's other tables by name, for reconciliations
+   */
+  public static List<CheckResult> check(TableSpec table, Dataset<Row> frame, Function<String, Dataset<Row>> tables) {
+    Column example = exampleKey(table);
+    List<Check.RowRule> rules = new ArrayList<>();
+    for (Check c : table.checks()) {
+      if (c instanceof Check.RowRule r) {
+        rules.add(r);
+      }
+    }
+    Check.RowRule required = requiredColumnsPresent(table);
+    List<Check.RowRule> aggregated = new ArrayList<>(rules);
+    aggregated.add(required);
+    List<CheckResult> ruleResults = rowRules(table, frame, aggregated, example);
+
+    List<CheckResult> results = new ArrayList<>();
+    for (Check c : table.checks()) {
+      if (c instanceof Check.RowRule r) {
+        results.add(ruleResults.get(rules.indexOf(r)));
+      } else if (c instanceof Check.UniqueKey k) {
+        results.add(uniqueKey(table, frame, k));
+      } else if (c instanceof Check.Reconciliation r) {
+        results.add(reconciliation(table, frame, r, tables));
+      }
+    }
+    results.add(ruleResults.get(ruleResults.size() - 1));
+    return results;
+  }
+
+  private static Check.RowRule requiredColumnsPresent(TableSpec table) {
+    List<String> required = table.columns().stream().filter(c -> !c.nullable()).map(ColumnSpec::name).toList();
+    Column holds = required.stream().map(c -> col(c).isNotNull()).reduce(lit(true), Column::and);
+    return Check.rule(REQUIRED_COLUMNS_PRESENT,
+        required.isEmpty() ? "no column is declared non-null" : "no null in " + String.join(", ", required), holds);
+  }
+
+  /** All row rules in one aggregation: per rule the failing rows and the smallest and largest failing key. */
+  private static List<CheckResult> rowRules(TableSpec table, Dataset<Row> frame, List<Check.RowRule> rules, Column example) {
+    List<Column> aggregates = new ArrayList<>();
+    for (Check.RowRule r : rules) {
+      Column failing = not(coalesce(r.holds(), lit(false)));
+      Column failingKey = when(failing, example);
+      aggregates.add(sum(when(failing, lit(1L)).otherwise(lit(0L))));
+      aggregates.add(min(failingKey));
+      aggregates.add(max(failingKey));
+    }
+    Row row = frame.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
+    List<CheckResult> results = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      Check.RowRule r = rules.get(i);
+      long failures = row.isNullAt(3 * i) ? 0L : row.getLong(3 * i);
+      results.add(CheckResult.of(table.name(), r.name(), r.severity(), failures,
+          detail(r.rule(), failures, row.getString(3 * i + 1), row.getString(3 * i + 2))));
+    }
+    return results;
+  }
+
+  /** Rows sharing a key with another row, or lacking a non-null key column, counted in one grouped aggregation. */
+  private static CheckResult uniqueKey(TableSpec table, Dataset<Row> frame, Check.UniqueKey key) {
+    Column[] keyColumns = key.columns().stream().map(c -> col(c)).toArray(Column[]::new);
+    Column lacking = key.columns().stream()
+        .filter(c -> table.column(c).map(s -> !s.nullable()).orElse(true))
+        .map(c -> col(c).isNull())
+        .reduce(lit(false), Column::or);
+    Row row = frame.groupBy(keyColumns)
+        .agg(count(lit(1)).as("_copies"), max(lacking).as("_lacking"), min(exampleOf(key.columns())).as("_key"))
+        .filter(col("_copies").gt(1).or(col("_lacking")))
+        .agg(coalesce(sum(col("_copies")), lit(0L)), min(col("_key")), max(col("_key")))
+        .first();
+    long failures = row.getLong(0);
+    return CheckResult.of(table.name(), key.name(), key.severity(), failures,
+        detail(key.rule(), failures, row.getString(1), row.getString(2)));
+  }
+
+  private static CheckResult reconciliation(TableSpec table, Dataset<Row> frame, Check.Reconciliation r,
+      Function<String, Dataset<Row>> tables) {
+    Dataset<Row> failing = r.failing().failing(frame, tables);
+    Row counted = failing.agg(coalesce(r.failingCount(), lit(0L)).cast("long")).first();
+    long failures = counted.getLong(0);
+    if (failures == 0) {
+      return CheckResult.of(table.name(), r.name(), r.severity(), 0, r.rule() + ": holds");
+    }
+    String examples = failing.limit(EXAMPLES).collectAsList().stream()
+        .map(QualityGate::describe).collect(Collectors.joining("; "));
+    return CheckResult.of(table.name(), r.name(), r.severity(), failures,
+        r.rule() + ": violated by " + failures + " (e.g. " + examples + ")");
+  }
+
+  /** "order_id=o4", or "period_type=month, period_start=2024-01-01, ..." for a composite key. */
+  private static Column exampleKey(TableSpec table) {
+    List<String> columns = table.keys().isEmpty() ? table.columnNames().subList(0, Math.min(2, table.columns().size()))
+        : table.keys();
+    return exampleOf(columns);
+  }
+
+  private static Column exampleOf(List<String> columns) {
+    Column[] parts = columns.stream()
+        .map(c -> concat_ws("=", lit(c), coalesce(col(c).cast(DataTypes.StringType), lit("null"))))
+        .toArray(Column[]::new);
+    return concat_ws(", ", parts);
+  }
+
+  private static String detail(String rule, long failures, String firstExample, String lastExample) {
+    if (failures == 0) {
+      return rule + ": holds";
+    }
+    String examples = firstExample == null || firstExample.equals(lastExample)
+        ? String.valueOf(firstExample)
+        : firstExample + "; " + lastExample;
+    return rule + ": violated by " + failures + " rows (e.g. " + examples + ")";
+  }
+
+  private static String describe(Row row) {
+    String[] names = row.schema().fieldNames();
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      parts.add(names[i] + "=" + row.get(i));
+    }
+    return "{" + String.join(", ", parts) + "}";
+  }
+
+  /** The results that stop the publish: failed errors, and failed warnings when {@code failOnWarning}. */
+  public static List<CheckResult> blocking(List<CheckResult> results, boolean failOnWarning) {
+    return results.stream()
+        .filter(r -> !r.passed() && (r.severity() == Severity.ERROR || failOnWarning))
+        .toList();
+  }
+}
