@@ -60,9 +60,10 @@ public record BgNbdParameters(double r, double alpha, double a, double b) implem
    * hypergeometric series while a + b is small enough to sum it; beyond that by the closed-form
    * fixed drop-out limit ({@link #expectedPurchasesIfAliveAtDropoutLimit}) when the posterior of
    * the drop-out probability is concentrated enough for it to be exact to double precision in
-   * practice, else by quadrature over that posterior.
+   * practice, else by quadrature over that posterior. A caller predicting several horizons can
+   * compute P(alive) once and multiply (P(alive) is 1 for x = 0).
    */
-  double expectedPurchasesIfAlive(double t, double x, double age) {
+  public double expectedPurchasesIfAlive(double t, double x, double age) {
     if (t <= 0) {
       return 0;
     }

@@ -49,7 +49,12 @@ public record MbgNbdParameters(double r, double alpha, double a, double b) imple
     if (t <= 0) {
       return 0;
     }
-    return new BgNbdParameters(r, alpha, a, b + 1).expectedPurchasesIfAlive(t, x, age) * probabilityAlive(x, tx, age);
+    return expectedPurchasesIfAlive(t, x, age) * probabilityAlive(x, tx, age);
+  }
+
+  /** E[X(t) | x, T, alive at T], before the factor P(alive) (see {@link #conditionalExpectedPurchases}). */
+  public double expectedPurchasesIfAlive(double t, double x, double age) {
+    return new BgNbdParameters(r, alpha, a, b + 1).expectedPurchasesIfAlive(t, x, age);
   }
 
   /**

@@ -38,6 +38,7 @@ final class ParetoNbdIntegral {
   static final double PANEL_WIDTH = 2.5;
   static final int MAX_TERMS = 100_000;
   private static final GaussLegendre RULE = new GaussLegendre(16);
+  private static final GaussLegendre SHORT_RULE = new GaussLegendre(6);
 
   private final double r;
   private final double s;
@@ -94,10 +95,43 @@ final class ParetoNbdIntegral {
     if (!needsQuadrature(y)) {
       return logTail(x, y, gradient);
     }
+    double[] part = gradient == null ? null : new double[4];
+    double logPart = logIntegralBetween(x, y, splitPoint(), part);
+    return combine(logAtSplit, gradientAtSplit, logPart, part, gradient);
+  }
+
+  /** Y, the y at which z(y) = {@link #SERIES_LIMIT} (NaN when alpha = beta). */
+  double splitPoint() {
+    return gap / SERIES_LIMIT - big;
+  }
+
+  /**
+   * ln F(lower) = ln(F(upper) + integral from lower to upper), given ln F(upper) and its gradient:
+   * how a caller walks down the sorted y of one x, each step integrating only the gap to the
+   * previous y (with {@link #logIntegralBetween}).
+   */
+  static double combine(double logUpper, double[] gradientUpper, double logPart, double[] gradientPart, double[] gradient) {
+    double logTotal = logAddExp(logUpper, logPart);
+    if (gradient != null) {
+      double wUpper = Math.exp(logUpper - logTotal);
+      double wPart = Math.exp(logPart - logTotal);
+      for (int j = 0; j < 4; j++) {
+        gradient[j] = wUpper * gradientUpper[j] + wPart * gradientPart[j];
+      }
+    }
+    return logTotal;
+  }
+
+  /**
+   * ln of the integral from y0 to y1 (0 &lt;= y0 &lt; y1 &lt;= Y) by Gauss-Legendre in u = ln(S + tau);
+   * when gradient is not null, d ln(integral)/d(r, alpha, s, beta) into it (differentiated under
+   * the integral sign, limits fixed).
+   */
+  double logIntegralBetween(double x, double y0, double y1, double[] gradient) {
     double pB = bigExponent(x);
     double pS = smallExponent(x);
-    double u0 = Math.log(small + y);
-    double u1 = Math.log(gap / SERIES_LIMIT - gap);
+    double u0 = Math.log(small + y0);
+    double u1 = Math.log(small + y1);
     double slopeConstant = 1 - pS;
     // The log-integrand g(u) = (1 - pS) u - pB ln(gap + e^u) is concave; its maximum:
     double top;
@@ -114,15 +148,18 @@ final class ParetoNbdIntegral {
     double hi = edge(u1, top, peak - SPAN, pB, pS);
     double slope = Math.max(Math.abs(slope(lo, pB, pS)), Math.abs(slope(hi, pB, pS)));
     double width = hi - lo;
-    int panels = (int) Math.min(2000, Math.max(1, Math.ceil(Math.max(slope * width / PANEL_DROP, width / PANEL_WIDTH))));
+    double drop = slope * width;
+    // Short, nearly flat intervals (neighbouring y of one x) need few nodes.
+    GaussLegendre rule = drop < 0.5 && width < 0.1 ? SHORT_RULE : RULE;
+    int panels = (int) Math.min(2000, Math.max(1, Math.ceil(Math.max(drop / PANEL_DROP, width / PANEL_WIDTH))));
     double h = width / panels;
     double mass = 0;
     double logBigMoment = 0;
     double logSmallMoment = 0;
     double inverseBigMoment = 0;
     double inverseSmallMoment = 0;
-    double[] nodes = RULE.nodes;
-    double[] weights = RULE.weights;
+    double[] nodes = rule.nodes;
+    double[] weights = rule.weights;
     for (int panel = 0; panel < panels; panel++) {
       double centre = lo + (panel + 0.5) * h;
       for (int i = 0; i < nodes.length; i++) {
@@ -140,20 +177,12 @@ final class ParetoNbdIntegral {
         }
       }
     }
-    double logQuadrature = peak + Math.log(0.5 * h * mass);
-    double logTotal = logAddExp(logAtSplit, logQuadrature);
     if (gradient != null) {
-      double wSplit = Math.exp(logAtSplit - logTotal);
-      double wQuadrature = Math.exp(logQuadrature - logTotal);
       double[] q = {
           -logBigMoment / mass, -logSmallMoment / mass, -pB * inverseBigMoment / mass, -pS * inverseSmallMoment / mass};
-      double[] modelOrder = new double[4];
-      toModelOrder(q, modelOrder);
-      for (int j = 0; j < 4; j++) {
-        gradient[j] = wSplit * gradientAtSplit[j] + wQuadrature * modelOrder[j];
-      }
+      toModelOrder(q, gradient);
     }
-    return logTotal;
+    return peak + Math.log(0.5 * h * mass);
   }
 
   private double bigExponent(double x) {

@@ -18,9 +18,13 @@ import java.util.stream.IntStream;
  * (the integrand is below {@code (alpha+T)^-(r+x) (beta+tau)^-(s+1)}), the subtraction never loses
  * more than rounding of the first term. The gradient is analytic.
  *
- * <p>F depends on (x, y) with y one of t_x and T: it is evaluated once per distinct (x, y) pair
- * (in parallel), terms of x alone once per distinct x, and the rows are then summed in fixed
- * chunks ({@link ChunkedSum}) so the result does not depend on thread timing.
+ * <p>F depends on (x, y) with y one of t_x and T: it is evaluated once per distinct (x, y) pair,
+ * grouped by x (in parallel over x). Where a pair needs the quadrature part (y small against
+ * |alpha - beta|), the pairs of one x are walked down from the split point in decreasing y, each
+ * integrating only the short stretch to the previous y, so a population whose optimum puts most
+ * pairs there costs a few nodes per pair. Terms of x alone are computed once per distinct x, and
+ * the rows are summed in fixed chunks ({@link ChunkedSum}) so the result does not depend on thread
+ * timing.
  */
 public final class ParetoNbdLikelihood {
 
@@ -29,6 +33,8 @@ public final class ParetoNbdLikelihood {
   private final DistinctValues age;
   private final double[] pairX;
   private final int[] pairXIndex;
+  /** Pairs are sorted by x, then y: those of distinct x number k are groupStart[k] until groupStart[k + 1]. */
+  private final int[] groupStart;
   private final double[] pairY;
   private final int[] recencyPair;
   private final int[] agePair;
@@ -83,6 +89,13 @@ public final class ParetoNbdLikelihood {
       pairXIndex[k] = (int) (distinct[k] / ny);
       pairX[k] = x.values[pairXIndex[k]];
       pairY[k] = y.values[(int) (distinct[k] % ny)];
+    }
+    this.groupStart = new int[x.size() + 1];
+    for (int k = 0, xi = 0; xi <= x.size(); xi++) {
+      while (k < distinct.length && pairXIndex[k] < xi) {
+        k++;
+      }
+      groupStart[xi] = k;
     }
     this.recencyPair = new int[n];
     this.agePair = new int[n];
@@ -144,15 +157,35 @@ public final class ParetoNbdLikelihood {
     int pairs = pairX.length;
     double[] logTail = new double[pairs];
     double[] tailGradient = withGradient ? new double[4 * pairs] : null;
-    int chunk = 4096;
-    IntStream.range(0, (pairs + chunk - 1) / chunk).parallel().forEach(c -> {
+    IntStream.range(0, nx).parallel().forEach(xi -> {
+      double xv = x.values[xi];
+      int start = groupStart[xi];
+      int end = groupStart[xi + 1];
+      int firstSeries = start;
+      while (firstSeries < end && integral.needsQuadrature(pairY[firstSeries])) {
+        firstSeries++;
+      }
       double[] g = withGradient ? new double[4] : null;
-      for (int k = c * chunk; k < Math.min(pairs, (c + 1) * chunk); k++) {
-        int xi = pairXIndex[k];
-        logTail[k] = integral.logTail(pairX[k], pairY[k], g, splitLog[xi], splitGradient[xi]);
+      for (int k = firstSeries; k < end; k++) {
+        logTail[k] = integral.logTail(xv, pairY[k], g);
         if (withGradient) {
           System.arraycopy(g, 0, tailGradient, 4 * k, 4);
         }
+      }
+      double upperLog = splitLog[xi];
+      double[] upperGradient = splitGradient[xi];
+      double upperY = integral.splitPoint();
+      double[] part = withGradient ? new double[4] : null;
+      for (int k = firstSeries - 1; k >= start; k--) {
+        double logPart = integral.logIntegralBetween(xv, pairY[k], upperY, part);
+        double[] out = withGradient ? new double[4] : null;
+        logTail[k] = ParetoNbdIntegral.combine(upperLog, upperGradient, logPart, part, out);
+        if (withGradient) {
+          System.arraycopy(out, 0, tailGradient, 4 * k, 4);
+        }
+        upperLog = logTail[k];
+        upperGradient = out;
+        upperY = pairY[k];
       }
     });
     double lnS = Math.log(s);

@@ -57,9 +57,19 @@ public record ParetoNbdParameters(double r, double alpha, double s, double beta)
     if (t <= 0) {
       return 0;
     }
+    return expectedPurchasesIfAlive(t, x, age) * probabilityAlive(x, tx, age);
+  }
+
+  /**
+   * E[X(t) | x, T, alive at T], the conditional expectation before the factor P(alive): closed
+   * form and cheap, so a caller predicting several horizons computes P(alive) once and multiplies.
+   */
+  public double expectedPurchasesIfAlive(double t, double x, double age) {
+    if (t <= 0) {
+      return 0;
+    }
     double base = beta + age;
-    double ifAlive = (r + x) / (alpha + age) * base * expm1Ratio(s - 1, Math.log1p(t / base));
-    return ifAlive * probabilityAlive(x, tx, age);
+    return (r + x) / (alpha + age) * base * expm1Ratio(s - 1, Math.log1p(t / base));
   }
 
   /** Unconditional E[X(t)] of a new customer over their first t time units (note, equation 17). */

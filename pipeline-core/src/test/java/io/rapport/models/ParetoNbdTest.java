@@ -90,6 +90,33 @@ class ParetoNbdTest {
   }
 
   @Test
+  void walkingDownTheSortedRecenciesGivesTheOneShotIntegrals() {
+    // Near z = 1 the likelihood integrates each x's pairs cumulatively between neighbouring y;
+    // one customer at a time, each tail integral in one piece (checked against direct
+    // integration in tailIntegralMatchesDirectIntegrationInEveryRegime), must give the same sum.
+    CdnowSummaries s = CdnowSummaries.summary();
+    ParetoNbdLikelihood ll = new ParetoNbdLikelihood(s.x, s.tx, s.t, CdnowSummaries.ones(s.x.length));
+    for (ParetoNbdParameters p : new ParetoNbdParameters[] {
+        new ParetoNbdParameters(0.5, 60, 0.8, 2), new ParetoNbdParameters(0.5, 1.5, 1.3, 300)}) {
+      ParetoNbdIntegral integral = new ParetoNbdIntegral(p.r(), p.alpha(), p.s(), p.beta());
+      double oneShot = 0;
+      int nearOne = 0;
+      for (int i = 0; i < s.x.length; i++) {
+        double x = s.x[i];
+        double constant = org.apache.commons.math3.special.Gamma.logGamma(p.r() + x) - org.apache.commons.math3.special.Gamma.logGamma(p.r())
+            + p.r() * Math.log(p.alpha()) + p.s() * Math.log(p.beta());
+        double alive = Math.exp(-(p.r() + x) * Math.log(p.alpha() + s.t[i]) - p.s() * Math.log(p.beta() + s.t[i]));
+        double died = s.tx[i] == s.t[i] ? 0
+            : p.s() * (Math.exp(integral.logTail(x, s.tx[i], null)) - Math.exp(integral.logTail(x, s.t[i], null)));
+        oneShot += constant + Math.log(alive + died);
+        nearOne += integral.needsQuadrature(s.tx[i]) ? 1 : 0;
+      }
+      assertTrue(nearOne > 1000, "most recencies must be in the quadrature region, got " + nearOne);
+      assertEquals(oneShot, ll.logLikelihood(p), 1e-10 * Math.abs(oneShot), p.toString());
+    }
+  }
+
+  @Test
   void analyticGradientMatchesFiniteDifferencesInBothHypergeometricRegimes() {
     CdnowSummaries s = CdnowSummaries.summary();
     ParetoNbdLikelihood ll = new ParetoNbdLikelihood(s.x, s.tx, s.t, CdnowSummaries.ones(s.x.length));
