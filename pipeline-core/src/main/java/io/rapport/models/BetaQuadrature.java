@@ -17,33 +17,9 @@ final class BetaQuadrature {
   static final int POINTS = 16;
   static final int PANELS = 24;
   static final double LOG_DENSITY_SPAN = 45;
-  private static final double[] NODES = new double[POINTS];
-  private static final double[] WEIGHTS = new double[POINTS];
-
-  static {
-    // Gauss-Legendre nodes on [-1, 1]: roots of P_n by Newton's method from Chebyshev guesses.
-    for (int i = 0; i < POINTS; i++) {
-      double x = Math.cos(Math.PI * (i + 0.75) / (POINTS + 0.5));
-      double derivative = 0;
-      for (int iter = 0; iter < 100; iter++) {
-        double p0 = 1;
-        double p1 = x;
-        for (int k = 2; k <= POINTS; k++) {
-          double p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-          p0 = p1;
-          p1 = p2;
-        }
-        derivative = POINTS * (x * p1 - p0) / (x * x - 1);
-        double dx = p1 / derivative;
-        x -= dx;
-        if (Math.abs(dx) < 1e-15) {
-          break;
-        }
-      }
-      NODES[i] = x;
-      WEIGHTS[i] = 2 / ((1 - x * x) * derivative * derivative);
-    }
-  }
+  private static final GaussLegendre RULE = new GaussLegendre(POINTS);
+  private static final double[] NODES = RULE.nodes;
+  private static final double[] WEIGHTS = RULE.weights;
 
   /** E[f(p)], p ~ Beta(a, b); f must be finite on (0, 1). */
   static double expectation(DoubleUnaryOperator f, double a, double b) {

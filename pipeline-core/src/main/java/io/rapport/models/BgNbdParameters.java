@@ -51,11 +51,29 @@ public record BgNbdParameters(double r, double alpha, double a, double b) implem
     if (t <= 0) {
       return 0;
     }
-    if (a + b > SERIES_LIMIT) {
-      return conditionalExpectedPurchasesByQuadrature(t, x, tx, age);
+    double ifAlive = expectedPurchasesIfAlive(t, x, age);
+    return x == 0 ? ifAlive : ifAlive / (1.0 + Math.exp(logDropoutOdds(x, tx, age)));
+  }
+
+  /**
+   * E[X(t) | x, T, alive at T]: the conditional expectation before the factor P(alive). By the
+   * hypergeometric series while a + b is small enough to sum it; beyond that by the closed-form
+   * fixed drop-out limit ({@link #expectedPurchasesIfAliveAtDropoutLimit}) when the posterior of
+   * the drop-out probability is concentrated enough for it to be exact to double precision in
+   * practice, else by quadrature over that posterior. A caller predicting several horizons can
+   * compute P(alive) once and multiply (P(alive) is 1 for x = 0).
+   */
+  public double expectedPurchasesIfAlive(double t, double x, double age) {
+    if (t <= 0) {
+      return 0;
     }
-    double series = conditionalExpectedPurchasesBySeries(t, x, tx, age);
-    return Double.isFinite(series) ? series : conditionalExpectedPurchasesByQuadrature(t, x, tx, age);
+    if (a + b > SERIES_LIMIT) {
+      return dropoutLimitApplies(t, x, age)
+          ? expectedPurchasesIfAliveAtDropoutLimit(t, x, age)
+          : expectedPurchasesIfAliveByQuadrature(t, x, age);
+    }
+    double series = expectedPurchasesIfAliveBySeries(t, x, age);
+    return Double.isFinite(series) ? series : expectedPurchasesIfAliveByQuadrature(t, x, age);
   }
 
   /**
@@ -66,6 +84,12 @@ public record BgNbdParameters(double r, double alpha, double a, double b) implem
   static final double SERIES_LIMIT = 500;
 
   /**
+   * The closed-form limit is used when its estimated relative error (the neglected third- and
+   * fourth-order terms of its expansion, see {@link #dropoutLimitApplies}) is below this.
+   */
+  static final double DROPOUT_LIMIT_ERROR = 1e-10;
+
+  /**
    * The same expectation as a one-dimensional integral, for any a, b: given the history, a
    * customer alive at T has lambda ~ gamma(r + x, alpha + T) and p ~ beta(a, b + x), and one with
    * (lambda, p) makes (1 - e^(-lambda p t)) / p purchases in t on average; integrating lambda
@@ -73,15 +97,103 @@ public record BgNbdParameters(double r, double alpha, double a, double b) implem
    * ({@link BetaQuadrature}). Multiplied by P(alive).
    */
   double conditionalExpectedPurchasesByQuadrature(double t, double x, double tx, double age) {
+    double perAlive = expectedPurchasesIfAliveByQuadrature(t, x, age);
+    return x == 0 ? perAlive : perAlive * probabilityAlive(x, tx, age);
+  }
+
+  double expectedPurchasesIfAliveByQuadrature(double t, double x, double age) {
     double rx = r + x;
     double base = alpha + age;
-    double perAlive = BetaQuadrature.expectation(
-        p -> -Math.expm1(-rx * Math.log1p(p * t / base)) / p, a, b + x);
-    return x == 0 ? perAlive : perAlive * probabilityAlive(x, tx, age);
+    double u = t / base;
+    // savings() is continuous at p = 0, where a tiny a puts quadrature nodes (p underflows).
+    return BetaQuadrature.expectation(p -> u * savings(rx, p * u), a, b + x);
+  }
+
+  /**
+   * The boundary a, b -&gt; infinity with a/(a+b) fixed (the same drop-out probability for every
+   * customer), in closed form. Write f(p) = (1 - (1 + p u)^-(r+x)) / p with u = t/(alpha+T), the
+   * expectation given alive and drop-out probability p (see the quadrature above); the posterior of
+   * p is beta(a, b+x) with mean m = a/(a+b+x) and variance v = m (1-m) / (a+b+x+1), so
+   * E[f(p)] = f(m) + f''(m) v / 2 + O(third central moment). In the limit v -&gt; 0 this is f(m), the
+   * fixed-probability model; the second term keeps it exact at the large but finite a, b an
+   * optimiser stops at. Costs a few exp/log per call, like the interior series.
+   */
+  double expectedPurchasesIfAliveAtDropoutLimit(double t, double x, double age) {
+    double rx = r + x;
+    double u = t / (alpha + age);
+    double n = a + b + x;
+    double m = a / n;
+    double variance = m * (1 - m) / (n + 1);
+    double y = m * u;
+    double f = u * savings(rx, y);
+    return f + 0.5 * u * u * u * savingsSecondDerivative(rx, y) * variance;
+  }
+
+  /**
+   * True when the expansion of {@link #expectedPurchasesIfAliveAtDropoutLimit} is accurate. In
+   * units of the posterior's standard deviation sd, f changes on a relative scale of at most
+   * {@code spread = min(sd/m, sd (r+x+3) u)}: f varies on the scale of p itself, and its relative
+   * curvature is about (r+x+3) u. The first neglected terms are then about
+   * {@code spread^3 |skewness| / 6} and {@code spread^4 / 8}.
+   */
+  boolean dropoutLimitApplies(double t, double x, double age) {
+    double bx = b + x;
+    double n = a + bx;
+    double m = a / n;
+    double sd = Math.sqrt(m * (1 - m) / (n + 1));
+    double u = t / (alpha + age);
+    double spread = Math.min(sd / m, sd * (r + x + 3) * u);
+    double skewness = 2 * Math.abs(bx - a) * Math.sqrt(n + 1) / ((n + 2) * Math.sqrt(a * bx));
+    double spread3 = spread * spread * spread;
+    return spread3 * skewness / 6 + spread3 * spread / 8 < DROPOUT_LIMIT_ERROR;
+  }
+
+  /** h(y) = (1 - (1+y)^-k) / y, continuous at y = 0 (value k). */
+  static double savings(double k, double y) {
+    if (y == 0) {
+      return k;
+    }
+    return -Math.expm1(-k * Math.log1p(y)) / y;
+  }
+
+  /**
+   * h''(y) for h of {@link #savings}: by its power series near 0 (where the closed form cancels),
+   * else h'' = g''/y - 2 g'/y^2 + 2 g/y^3 with g = 1 - (1+y)^-k.
+   */
+  static double savingsSecondDerivative(double k, double y) {
+    if (y * (k + 3) < 0.25) {
+      // h(y) = sum_j (-1)^j (k)_(j+1)/(j+1)! y^j, so h'' = sum_{j>=2} (-1)^j (k)_(j+1)/(j+1)! j (j-1) y^(j-2)
+      double coefficient = k * (k + 1) * (k + 2) / 6; // (k)_3 / 3!
+      double power = 1;
+      double sum = 0;
+      for (int j = 2; j < 60; j++) {
+        double term = coefficient * j * (j - 1) * power;
+        sum += (j % 2 == 0) ? term : -term;
+        if (Math.abs(term) < 1e-17 * Math.abs(sum)) {
+          break;
+        }
+        coefficient *= (k + j + 1) / (j + 2);
+        power *= y;
+      }
+      return sum;
+    }
+    double g = -Math.expm1(-k * Math.log1p(y));
+    double g1 = k * Math.exp(-(k + 1) * Math.log1p(y));
+    double g2 = -k * (k + 1) * Math.exp(-(k + 2) * Math.log1p(y));
+    return g2 / y - 2 * g1 / (y * y) + 2 * g / (y * y * y);
   }
 
   /** Equation 10 by its hypergeometric series (see {@link #conditionalExpectedPurchases}). */
   double conditionalExpectedPurchasesBySeries(double t, double x, double tx, double age) {
+    double numerator = expectedPurchasesIfAliveBySeries(t, x, age);
+    if (x == 0) {
+      return numerator;
+    }
+    return numerator / (1.0 + Math.exp(logDropoutOdds(x, tx, age)));
+  }
+
+  /** The bracket of equation 10 times (a+b+x-1): the expectation given alive at T. */
+  double expectedPurchasesIfAliveBySeries(double t, double x, double age) {
     double c = a + b + x - 1;
     double z = t / (alpha + age + t);
     double lnOneMinusZ = Math.log((alpha + age) / (alpha + age + t));
@@ -96,11 +208,7 @@ public record BgNbdParameters(double r, double alpha, double a, double b) implem
       gOverEps = seriesWithoutFactor(a + b - 1 - r, c, z);
     }
     double bracket = -expm1OverEps(eps, lnOneMinusZ) - Math.exp(eps * lnOneMinusZ) * gOverEps;
-    double numerator = c * bracket;
-    if (x == 0) {
-      return numerator;
-    }
-    return numerator / (1.0 + Math.exp(logDropoutOdds(x, tx, age)));
+    return c * bracket;
   }
 
   /** Unconditional E[X(t)]: expected purchases of a new customer in their first t time units (paper, equation 7). */

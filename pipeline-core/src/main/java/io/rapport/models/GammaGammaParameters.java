@@ -37,6 +37,12 @@ public record GammaGammaParameters(double p, double q, double v) implements Seri
    * E[Z | x, zbar] = p (v + x zbar) / (p x + q - 1): the expected value of a customer's future
    * transactions given x repeat transactions with mean value zbar; the population mean when
    * x = 0. NaN when the result is undefined (q &lt;= 1 and p x + q - 1 &lt;= 0).
+   *
+   * <p>It is the credibility mix {@code w zbar + (1 - w) p v / (q - 1)} with weight
+   * {@code w = p x / (p x + q - 1)} on the customer's own mean. At the boundary q -&gt; infinity (with
+   * v / (q - 1) -&gt; theta: every customer has the same nu) w -&gt; 0 and the expectation tends to the
+   * population mean p theta. The expression is closed form and accurate for every finite q, so a
+   * boundary fit needs no special case (BoundaryLimitsTest checks q up to 1e12).
    */
   public double conditionalExpectedValue(double x, double zbar) {
     if (x <= 0) {
