@@ -2,13 +2,13 @@ package io.rapport.bench;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.rapport.clv.ClvFitting;
 import io.rapport.config.RapportSettings;
 import io.rapport.config.SettingsLoader;
 import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.jobs.SparkSessions;
 import io.rapport.models.ClvFits;
-import io.rapport.models.ClvFitting;
 import io.rapport.models.ModelFit;
 import java.nio.file.Path;
 import java.time.LocalDate;

@@ -1,5 +1,6 @@
 package io.rapport.cli;
 
+import io.rapport.clv.HoldoutValidation;
 import io.rapport.config.RapportSettings;
 import io.rapport.config.SettingsLoader.LoadedSettings;
 import io.rapport.errors.ConfigurationException;
@@ -7,7 +8,6 @@ import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.jobs.SparkSessions;
 import io.rapport.marts.ClvModelTable;
 import io.rapport.marts.FactOrders;
-import io.rapport.models.HoldoutValidation;
 import io.rapport.models.ModelFit;
 import io.rapport.staging.SourceName;
 import io.rapport.staging.Staging;

@@ -1,8 +1,8 @@
 package io.rapport.jobs;
 
-import io.rapport.pipeline.FactsStage;
+import io.rapport.catalog.Step;
+import io.rapport.pipeline.BuildStage;
 import io.rapport.pipeline.IngestStage;
-import io.rapport.pipeline.ModelsStage;
 import io.rapport.pipeline.PipelineRun;
 import io.rapport.pipeline.PublishStage;
 import io.rapport.pipeline.QualityStage;
@@ -10,9 +10,9 @@ import io.rapport.pipeline.StageReport;
 import java.util.function.Function;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
@@ -20,70 +20,44 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The Rapport job: ingest and validate -> facts -> models and metrics -> quality gate -> publish
- * (SPEC section 6). Each step is a tasklet over one {@code pipeline-core} stage; a restarted
- * instance skips the steps that completed, because their output is in the instance's staging area.
+ * The Rapport job: one tasklet step per {@link Step}, in that enum's order (ingest and validate ->
+ * facts -> models and metrics -> quality gate -> publish, SPEC section 6). Each tasklet calls one
+ * {@code pipeline-core} stage; a restarted instance skips the steps that completed, because their
+ * output is in the instance's staging area.
  */
 @Configuration
 public class RapportJobConfiguration {
   public static final String JOB_NAME = "rapport";
-  public static final String STEP_INGEST = "ingest";
-  public static final String STEP_FACTS = "facts";
-  public static final String STEP_MODELS = "models";
-  public static final String STEP_QUALITY = "quality-gate";
-  public static final String STEP_PUBLISH = "publish";
 
   @Bean
-  public Step ingest(JobRepository repository, PlatformTransactionManager tm, RunContext context) {
-    return stageStep(STEP_INGEST, repository, tm, context, IngestStage::run);
-  }
-
-  @Bean
-  public Step facts(JobRepository repository, PlatformTransactionManager tm, RunContext context) {
-    return stageStep(STEP_FACTS, repository, tm, context, FactsStage::run);
-  }
-
-  @Bean
-  public Step models(JobRepository repository, PlatformTransactionManager tm, RunContext context) {
-    return stageStep(STEP_MODELS, repository, tm, context, ModelsStage::run);
-  }
-
-  @Bean
-  public Step qualityGate(JobRepository repository, PlatformTransactionManager tm, RunContext context) {
-    return stageStep(STEP_QUALITY, repository, tm, context, QualityStage::run);
-  }
-
-  @Bean
-  public Step publish(JobRepository repository, PlatformTransactionManager tm, RunContext context) {
-    return new StepBuilder(STEP_PUBLISH, repository)
-        .tasklet((contribution, chunk) -> {
-          FailureInjection.maybeFail(STEP_PUBLISH);
-          var step = contribution.getStepExecution();
-          PipelineRun run = context.pipelineRun(step);
-          var manifest = PublishStage.run(run, RunFacts.of(context, repository, step));
-          contribution.incrementWriteCount(manifest.outputRows().size());
-          return RepeatStatus.FINISHED;
-        }, tm)
-        .listener(new StepLogger())
-        .build();
-  }
-
-  @Bean
-  public Job rapportJob(JobRepository repository, Step ingest, Step facts, Step models, Step qualityGate, Step publish) {
+  public Job rapportJob(JobRepository repository, PlatformTransactionManager tm, RunContext context) {
     DefaultJobParametersValidator validator =
         new DefaultJobParametersValidator(new String[] {RunLauncher.PARAM_AS_OF}, new String[] {RunLauncher.PARAM_RERUN});
-    return new JobBuilder(JOB_NAME, repository)
-        .validator(validator)
-        .start(ingest).next(facts).next(models).next(qualityGate).next(publish)
-        .build();
+    SimpleJobBuilder job = null;
+    for (Step step : Step.values()) {
+      org.springframework.batch.core.step.Step batchStep = step == Step.PUBLISH
+          ? publishStep(repository, tm, context)
+          : stageStep(step, repository, tm, context, stage(step));
+      job = job == null ? new JobBuilder(JOB_NAME, repository).validator(validator).start(batchStep) : job.next(batchStep);
+    }
+    return job.build();
+  }
+
+  private static Function<PipelineRun, StageReport> stage(Step step) {
+    return switch (step) {
+      case INGEST -> IngestStage::run;
+      case FACTS, MODELS -> run -> BuildStage.run(run, step);
+      case QUALITY_GATE -> QualityStage::run;
+      case PUBLISH -> throw new IllegalArgumentException("publish writes a manifest, not a stage report");
+    };
   }
 
   /** A step that runs one stage and reports its row counts into the step's write count. */
-  private static Step stageStep(String name, JobRepository repository, PlatformTransactionManager tm,
-      RunContext context, Function<PipelineRun, StageReport> stage) {
-    return new StepBuilder(name, repository)
+  private static org.springframework.batch.core.step.Step stageStep(Step step, JobRepository repository,
+      PlatformTransactionManager tm, RunContext context, Function<PipelineRun, StageReport> stage) {
+    return new StepBuilder(step.id(), repository)
         .tasklet((contribution, chunk) -> {
-          FailureInjection.maybeFail(name);
+          FailureInjection.maybeFail(step.id());
           StageReport report = stage.apply(context.pipelineRun(contribution.getStepExecution()));
           // Spring Batch's step report shows rows read, filtered out (rejected, duplicate, after
           // the as-of date) and written; StepContribution has no bulk read increment.
@@ -92,6 +66,21 @@ public class RapportJobConfiguration {
           contribution.incrementFilterCount(report.inputs().values().stream()
               .mapToLong(input -> input.rejected() + input.duplicates() + input.afterAsOf()).sum());
           contribution.incrementWriteCount(report.rowsWritten().values().stream().mapToLong(Long::longValue).sum());
+          return RepeatStatus.FINISHED;
+        }, tm)
+        .listener(new StepLogger())
+        .build();
+  }
+
+  private static org.springframework.batch.core.step.Step publishStep(JobRepository repository,
+      PlatformTransactionManager tm, RunContext context) {
+    return new StepBuilder(Step.PUBLISH.id(), repository)
+        .tasklet((contribution, chunk) -> {
+          FailureInjection.maybeFail(Step.PUBLISH.id());
+          var step = contribution.getStepExecution();
+          PipelineRun run = context.pipelineRun(step);
+          var manifest = PublishStage.run(run, RunFacts.of(context, repository, step));
+          contribution.incrementWriteCount(manifest.outputRows().size());
           return RepeatStatus.FINISHED;
         }, tm)
         .listener(new StepLogger())

@@ -1,5 +1,6 @@
 package io.rapport.jobs;
 
+import io.rapport.catalog.Step;
 import io.rapport.pipeline.PublishStage;
 import io.rapport.warehouse.Manifest;
 import java.time.Duration;
@@ -18,15 +19,14 @@ final class RunFacts {
   static PublishStage.RunFacts of(RunContext context, JobRepository repository, StepExecution publishStep) {
     JobInstance instance = publishStep.getJobExecution().getJobInstance();
     List<Manifest.StepTiming> timings = new ArrayList<>();
-    for (String step : List.of(RapportJobConfiguration.STEP_INGEST, RapportJobConfiguration.STEP_FACTS,
-        RapportJobConfiguration.STEP_MODELS, RapportJobConfiguration.STEP_QUALITY)) {
+    for (String step : PublishStage.STAGES) {
       // After a restart, a completed step's timing is that of the execution that ran it.
       StepExecution last = repository.getLastStepExecution(instance, step);
       if (last != null) {
         timings.add(new Manifest.StepTiming(step, last.getStatus().name(), seconds(last)));
       }
     }
-    timings.add(new Manifest.StepTiming(RapportJobConfiguration.STEP_PUBLISH, "STARTED", seconds(publishStep)));
+    timings.add(new Manifest.StepTiming(Step.PUBLISH.id(), "STARTED", seconds(publishStep)));
     LocalDateTime started = publishStep.getJobExecution().getStartTime();
     return new PublishStage.RunFacts(Versions.rapport(), instance.getInstanceId(),
         publishStep.getJobExecutionId(), context.loaded().file().toString(), context.loaded().digest(),

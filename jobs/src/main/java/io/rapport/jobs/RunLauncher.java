@@ -1,5 +1,6 @@
 package io.rapport.jobs;
 
+import io.rapport.catalog.Step;
 import io.rapport.config.SettingsLoader.LoadedSettings;
 import io.rapport.errors.RapportException;
 import io.rapport.warehouse.JsonFiles;
@@ -193,8 +194,8 @@ public final class RunLauncher {
   /** Every step of the instance, as last run (a restart shows completed steps from earlier executions). */
   private static List<StepLine> steps(JobRepository jobs, JobExecution execution) {
     List<StepLine> lines = new ArrayList<>();
-    for (String name : List.of(RapportJobConfiguration.STEP_INGEST, RapportJobConfiguration.STEP_FACTS,
-        RapportJobConfiguration.STEP_MODELS, RapportJobConfiguration.STEP_QUALITY, RapportJobConfiguration.STEP_PUBLISH)) {
+    for (Step stepOfJob : Step.values()) {
+      String name = stepOfJob.id();
       StepExecution step = jobs.getLastStepExecution(execution.getJobInstance(), name);
       if (step == null) {
         lines.add(new StepLine(name, "NOT RUN", 0, 0, 0, 0, ""));

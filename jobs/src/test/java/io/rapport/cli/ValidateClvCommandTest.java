@@ -3,7 +3,7 @@ package io.rapport.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rapport.models.HoldoutValidation;
+import io.rapport.clv.HoldoutValidation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rapport.catalog.Catalog;
+import io.rapport.catalog.Step;
 import io.rapport.config.SettingsLoader.LoadedSettings;
 import io.rapport.config.SettingsLoader;
 import io.rapport.warehouse.JsonFiles;
@@ -69,7 +70,7 @@ class RestartAfterFailureTest {
     assertTrue(before.containsKey("_runs/as_of_date=" + EARLIER + "/manifest.json"), before.keySet().toString());
 
     RunLauncher.Outcome failed;
-    System.setProperty(FailureInjection.VARIABLE, RapportJobConfiguration.STEP_MODELS);
+    System.setProperty(FailureInjection.VARIABLE, Step.MODELS.id());
     try {
       failed = RunLauncher.run(loaded, AS_OF, false, spark);
     } finally {

@@ -1,5 +1,7 @@
 package io.rapport.catalog;
 
+import io.rapport.clv.HoldoutValidation;
+import io.rapport.intermediate.CustomerLifetimes;
 import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.marts.ChurnMonthly;
@@ -8,6 +10,7 @@ import io.rapport.marts.CsatSummary;
 import io.rapport.marts.CustomerChurn;
 import io.rapport.marts.CustomerClv;
 import io.rapport.marts.CustomerFacts;
+import io.rapport.marts.CustomerSegments;
 import io.rapport.marts.FactOrders;
 import io.rapport.marts.FactReviews;
 import io.rapport.marts.FactSurveyResponses;
@@ -16,53 +19,96 @@ import io.rapport.marts.NpsSummary;
 import io.rapport.marts.RetentionCohorts;
 import io.rapport.marts.ReviewSummary;
 import io.rapport.marts.VoiceMonthly;
-import io.rapport.models.HoldoutValidation;
 import io.rapport.schema.TableSpec;
 import io.rapport.staging.Rejects;
-import java.util.ArrayList;
+import io.rapport.staging.SourceName;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
- * Every table Rapport writes, in one list: what a run publishes (SPEC section 4, in that order),
- * what it keeps between steps, and what commands write. The quality gate, the manifest, the
- * publish step, {@code rapport sql}, the run report and the data dictionary (docs/tables/) all
- * iterate these lists, so a new table is declared once: its {@code TABLE} beside its builder,
- * and one line here.
+ * Every table Rapport writes, and how a run builds it: the pipeline in one file. Each entry names
+ * a table (declared beside its builder, e.g. {@link CustomerFacts#TABLE}), the {@link Step} that
+ * writes it, and the call that builds it from the run's inputs. Entries run in list order, so a
+ * table may read every table above it. The quality gate, the manifest, publish,
+ * {@code rapport sql}, the run report and the data dictionary (docs/tables/) all iterate this
+ * list: adding a table is its mart, one entry here, and its test.
  */
 public final class Catalog {
   private Catalog() {}
 
-  /** The tables every run publishes, in SPEC section 4 order. */
-  public static final List<TableSpec> PUBLISHED = List.of(
-      FactOrders.TABLE,
-      FactSurveyResponses.TABLE,
-      FactReviews.TABLE,
-      CustomerFacts.TABLE,
-      RetentionCohorts.TABLE,
-      CustomerChurn.TABLE,
-      ChurnMonthly.TABLE,
-      CustomerClv.TABLE,
-      ClvModelTable.TABLE,
-      NpsSummary.TABLE,
-      CsatSummary.TABLE,
-      ReviewSummary.TABLE,
-      KpiMonthly.TABLE,
-      Rejects.TABLE);
+  /** One table of a run: which step writes it and how (null: the step itself, e.g. staging writes rejects). */
+  public record Entry(TableSpec table, Step step, Function<RunInputs, Dataset<Row>> build) {}
 
-  /** Intermediate tables: written to a run's work area by one step, read by later ones, never published. */
-  public static final List<TableSpec> INTERMEDIATE = List.of(
-      CustomerPurchaseDays.TABLE,
-      CustomerSummaries.TABLE,
-      VoiceMonthly.TABLE);
+  /** The tables of a run in build order. */
+  public static final List<Entry> RUN = List.of(
+      new Entry(Rejects.TABLE, Step.INGEST, null),
+      new Entry(FactOrders.TABLE, Step.FACTS,
+          in -> FactOrders.build(in.staged(SourceName.PURCHASES), in.reportingZone())),
+      new Entry(FactSurveyResponses.TABLE, Step.FACTS,
+          in -> FactSurveyResponses.build(in.staged(SourceName.SURVEYS), in.reportingZone())),
+      new Entry(FactReviews.TABLE, Step.FACTS,
+          in -> FactReviews.build(in.staged(SourceName.REVIEWS), in.table(FactOrders.TABLE), in.reportingZone())),
+      new Entry(CustomerPurchaseDays.TABLE, Step.FACTS,
+          in -> CustomerPurchaseDays.build(in.table(FactOrders.TABLE))),
+      new Entry(CustomerLifetimes.TABLE, Step.FACTS, in -> CustomerLifetimes.build(in.table(FactOrders.TABLE))),
+      new Entry(CustomerFacts.TABLE, Step.FACTS,
+          in -> CustomerFacts.build(in.table(FactOrders.TABLE), in.table(FactSurveyResponses.TABLE),
+              in.table(FactReviews.TABLE), in.asOf())),
+      new Entry(RetentionCohorts.TABLE, Step.MODELS,
+          in -> RetentionCohorts.build(in.table(FactOrders.TABLE), in.asOf(), in.settings().retention().mode(),
+              in.settings().retention().grain(), in.settings().reporting().weekStart())),
+      new Entry(ChurnMonthly.TABLE, Step.MODELS,
+          in -> ChurnMonthly.build(in.table(CustomerPurchaseDays.TABLE), in.asOf(), in.settings().churn().thresholdDays())),
+      new Entry(CustomerSummaries.TABLE, Step.MODELS,
+          in -> CustomerSummaries.build(in.table(CustomerPurchaseDays.TABLE), in.asOf(), in.settings().clv().timeUnitDays())),
+      new Entry(ClvModelTable.TABLE, Step.MODELS,
+          in -> ClvModelTable.build(in.spark(), in.clvFits().asList(), in.settings().clv().timeUnitDays())),
+      new Entry(CustomerClv.TABLE, Step.MODELS,
+          in -> CustomerClv.build(in.table(CustomerSummaries.TABLE), in.clvFits(), in.settings().clv())),
+      new Entry(CustomerChurn.TABLE, Step.MODELS,
+          in -> CustomerChurn.withRisk(
+              CustomerChurn.build(in.table(FactOrders.TABLE), in.asOf(), in.settings().churn().thresholdDays()),
+              in.table(CustomerClv.TABLE), in.settings().churn().riskBands())),
+      new Entry(CustomerSegments.TABLE, Step.MODELS,
+          in -> CustomerSegments.build(in.table(CustomerFacts.TABLE), in.table(CustomerClv.TABLE),
+              in.table(CustomerChurn.TABLE))),
+      new Entry(NpsSummary.TABLE, Step.MODELS,
+          in -> NpsSummary.build(in.table(FactSurveyResponses.TABLE), in.table(CustomerSegments.TABLE),
+              in.reportingZone(), in.settings().voice().minResponses())),
+      new Entry(CsatSummary.TABLE, Step.MODELS,
+          in -> CsatSummary.build(in.table(FactSurveyResponses.TABLE), in.table(CustomerSegments.TABLE),
+              in.reportingZone(), in.settings().voice().minResponses())),
+      new Entry(ReviewSummary.TABLE, Step.MODELS,
+          in -> ReviewSummary.build(in.table(FactReviews.TABLE), in.reportingZone())),
+      new Entry(VoiceMonthly.TABLE, Step.MODELS,
+          in -> VoiceMonthly.build(in.table(FactSurveyResponses.TABLE), in.table(FactReviews.TABLE), in.reportingZone())),
+      new Entry(KpiMonthly.TABLE, Step.MODELS,
+          in -> KpiMonthly.build(in.table(FactOrders.TABLE), in.table(ChurnMonthly.TABLE), in.table(VoiceMonthly.TABLE),
+              in.asOf())));
+
+  /** The tables every run publishes, in build order. */
+  public static final List<TableSpec> PUBLISHED = RUN.stream().map(Entry::table).filter(TableSpec::published).toList();
 
   /** Tables written by a command other than {@code run}. */
   public static final List<TableSpec> BY_COMMANDS = List.of(HoldoutValidation.TABLE);
 
+  /** The entries a step builds, in build order. */
+  public static List<Entry> builtIn(Step step) {
+    return RUN.stream().filter(e -> e.step() == step && e.build() != null).toList();
+  }
+
+  /** Intermediate tables: written to a run's work area by one step, read by later ones, never published. */
+  public static List<TableSpec> intermediate() {
+    return RUN.stream().map(Entry::table).filter(t -> !t.published()).toList();
+  }
+
   /** Every declared table, for the data dictionary. */
   public static List<TableSpec> all() {
-    List<TableSpec> all = new ArrayList<>(PUBLISHED);
-    all.addAll(INTERMEDIATE);
+    List<TableSpec> all = new java.util.ArrayList<>(PUBLISHED);
+    all.addAll(intermediate());
     all.addAll(BY_COMMANDS);
     return List.copyOf(all);
   }
@@ -71,7 +117,6 @@ public final class Catalog {
     return PUBLISHED.stream().map(TableSpec::name).toList();
   }
 
-  /** The published table named {@code name}. */
   public static Optional<TableSpec> published(String name) {
     return PUBLISHED.stream().filter(t -> t.name().equals(name)).findFirst();
   }

@@ -79,7 +79,7 @@ public final class DataDictionary {
     md.append(Catalog.BY_COMMANDS.stream().map(t -> "`" + t.name() + "` ([" + t.dictionary() + "](" + t.dictionary() + "))")
         .collect(Collectors.joining(", ")));
     md.append(". Intermediate tables (kept between the steps of one run, never published): ");
-    md.append(Catalog.INTERMEDIATE.stream().map(t -> "`" + t.name() + "`").collect(Collectors.joining(", ")));
+    md.append(Catalog.intermediate().stream().map(t -> "`" + t.name() + "`").collect(Collectors.joining(", ")));
     md.append(".\n\nThe run manifest (`_runs/as_of_date=<date>/manifest.json`) holds the inputs read, the row\n"
         + "accounting per source, the rows of every table, each step's status and time, the quality\n"
         + "checks with their outcome, warnings, the Rapport version and the configuration's SHA-256.\n");

@@ -1,7 +1,6 @@
 package io.rapport.intermediate;
 
 import static io.rapport.schema.StagedSchemas.MONEY;
-import static io.rapport.schema.TableSpec.NULLABLE;
 import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -11,19 +10,17 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
-import io.rapport.marts.FactOrders;
-import io.rapport.marts.SchemaProjection;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.schema.TableSpec;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per customer and purchase day (a reporting-zone calendar day with at least one
  * purchase, SPEC 3), for one as-of date.
  *
- * <p>Only purchase orders ({@link FactOrders#IS_PURCHASE}) make a purchase day, and
+ * <p>Only purchase orders ({@link Orders#IS_PURCHASE}) make a purchase day, and
  * {@link #NET_AMOUNT} sums the net amounts of that day's purchase orders only: a returns-only
  * order is not a purchase, so it neither creates a purchase day nor lowers one. This frame feeds
  * churn (purchase days, not orders) and the CLV models, which read exactly
@@ -52,12 +49,12 @@ public final class CustomerPurchaseDays {
       .key(CUSTOMER_ID, PURCHASE_DATE)
       .build();
 
-  /** Purchase days from fact_orders ({@link FactOrders#TABLE}). */
+  /** Purchase days from orders ({@link Orders} columns: fact_orders has them). */
   public static Dataset<Row> build(Dataset<Row> factOrders) {
     Dataset<Row> days = factOrders
-        .filter(col(FactOrders.IS_PURCHASE))
-        .groupBy(col(FactOrders.CUSTOMER_ID), col(FactOrders.ORDER_DATE).as(PURCHASE_DATE))
-        .agg(count(lit(1)).as(ORDERS), sum(col(FactOrders.NET_AMOUNT)).as(NET_AMOUNT));
+        .filter(col(Orders.IS_PURCHASE))
+        .groupBy(col(Orders.CUSTOMER_ID), col(Orders.ORDER_DATE).as(PURCHASE_DATE))
+        .agg(count(lit(1)).as(ORDERS), sum(col(Orders.NET_AMOUNT)).as(NET_AMOUNT));
     return SchemaProjection.project(days, TABLE.schema());
   }
 }

@@ -26,6 +26,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 
 import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.schema.Check;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.TableSpec;
 import java.time.LocalDate;
 import java.util.function.Function;
@@ -34,7 +35,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per calendar month from the first purchase month to the as-of month, for one as-of

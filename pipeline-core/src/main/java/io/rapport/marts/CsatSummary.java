@@ -1,7 +1,6 @@
 package io.rapport.marts;
 
 import static io.rapport.marts.NpsSummary.countWhere;
-import static io.rapport.marts.NpsSummary.explodePeriods;
 import static io.rapport.marts.NpsSummary.withSurveyDimensions;
 import static io.rapport.schema.TableSpec.NULLABLE;
 import static io.rapport.schema.TableSpec.REQUIRED;
@@ -16,6 +15,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.rapport.schema.Check;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.schema.TableSpec;
 import java.time.ZoneId;
@@ -23,7 +23,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per period type (month, quarter), period start, dimension and dimension value that has
@@ -101,7 +100,7 @@ public final class CsatSummary {
       Dataset<Row> factSurveyResponses, Dataset<Row> customerDimensions, ZoneId reportingZone, int minResponses) {
     Dataset<Row> responses = factSurveyResponses
         .filter(col(FactSurveyResponses.SURVEY_TYPE).equalTo(StagedSchemas.SURVEY_CSAT));
-    Dataset<Row> counts = explodePeriods(
+    Dataset<Row> counts = VoicePeriods.explodePeriods(
             withSurveyDimensions(responses, customerDimensions), col(FactSurveyResponses.RESPONDED_AT), reportingZone)
         .groupBy(PERIOD_TYPE, PERIOD_START, DIMENSION, DIMENSION_VALUE)
         .agg(count(lit(1)).as(RESPONSES),

@@ -16,13 +16,14 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import io.rapport.config.RapportSettings.RiskBands;
+import io.rapport.intermediate.Orders;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.schema.TableSpec;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per customer with at least one purchase up to the as-of date, for one as-of date.
@@ -78,10 +79,10 @@ public final class CustomerChurn {
     Column asOfDate = lit(asOf.toString()).cast(DateType);
     Column churnDate = date_add(col(LAST_PURCHASE_DATE), thresholdDays + 1);
     Dataset<Row> churn = factOrders
-        .filter(col(FactOrders.IS_PURCHASE).and(col(FactOrders.ORDER_DATE).leq(asOfDate)))
-        .groupBy(col(FactOrders.CUSTOMER_ID))
-        .agg(max(col(FactOrders.ORDER_TS)).as(LAST_PURCHASE_TS),
-            max(col(FactOrders.ORDER_DATE)).as(LAST_PURCHASE_DATE))
+        .filter(col(Orders.IS_PURCHASE).and(col(Orders.ORDER_DATE).leq(asOfDate)))
+        .groupBy(col(Orders.CUSTOMER_ID))
+        .agg(max(col(Orders.ORDER_TS)).as(LAST_PURCHASE_TS),
+            max(col(Orders.ORDER_DATE)).as(LAST_PURCHASE_DATE))
         .withColumn(DAYS_SINCE_LAST_PURCHASE, datediff(asOfDate, col(LAST_PURCHASE_DATE)))
         .withColumn(CHURN_THRESHOLD_DAYS, lit(thresholdDays))
         .withColumn(IS_CHURNED, col(DAYS_SINCE_LAST_PURCHASE).gt(thresholdDays))

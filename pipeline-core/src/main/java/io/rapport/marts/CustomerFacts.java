@@ -23,7 +23,9 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.rapport.intermediate.Orders;
 import io.rapport.schema.Check;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.schema.TableSpec;
 import java.time.LocalDate;
@@ -31,7 +33,6 @@ import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per customer with at least one purchase up to the as-of date, for one as-of date.
@@ -115,21 +116,21 @@ public final class CustomerFacts {
   public static Dataset<Row> build(
       Dataset<Row> factOrders, Dataset<Row> factSurveyResponses, Dataset<Row> factReviews, LocalDate asOf) {
     Column asOfDate = lit(asOf.toString()).cast(DateType);
-    Column purchase = col(FactOrders.IS_PURCHASE);
+    Column purchase = col(Orders.IS_PURCHASE);
 
     Dataset<Row> customers = factOrders
-        .filter(col(FactOrders.ORDER_DATE).leq(asOfDate))
-        .groupBy(col(FactOrders.CUSTOMER_ID))
+        .filter(col(Orders.ORDER_DATE).leq(asOfDate))
+        .groupBy(col(Orders.CUSTOMER_ID))
         .agg(
-            min(when(purchase, col(FactOrders.ORDER_TS))).as(FIRST_PURCHASE_TS),
-            max(when(purchase, col(FactOrders.ORDER_TS))).as(LAST_PURCHASE_TS),
-            min(when(purchase, col(FactOrders.ORDER_DATE))).as("first_purchase_date"),
-            max(when(purchase, col(FactOrders.ORDER_DATE))).as("last_purchase_date"),
+            min(when(purchase, col(Orders.ORDER_TS))).as(FIRST_PURCHASE_TS),
+            max(when(purchase, col(Orders.ORDER_TS))).as(LAST_PURCHASE_TS),
+            min(when(purchase, col(Orders.ORDER_DATE))).as("first_purchase_date"),
+            max(when(purchase, col(Orders.ORDER_DATE))).as("last_purchase_date"),
             count(when(purchase, lit(1))).as(ORDERS),
-            countDistinct(when(purchase, col(FactOrders.ORDER_DATE))).as(PURCHASE_DAYS),
-            sum(col(FactOrders.GROSS_AMOUNT)).as(GROSS_REVENUE),
-            sum(col(FactOrders.REFUND_AMOUNT)).as(REFUND_AMOUNT),
-            sum(col(FactOrders.NET_AMOUNT)).as(NET_REVENUE))
+            countDistinct(when(purchase, col(Orders.ORDER_DATE))).as(PURCHASE_DAYS),
+            sum(col(Orders.GROSS_AMOUNT)).as(GROSS_REVENUE),
+            sum(col(Orders.REFUND_AMOUNT)).as(REFUND_AMOUNT),
+            sum(col(Orders.NET_AMOUNT)).as(NET_REVENUE))
         // Customers with returns-only orders and no purchase are not customers yet (SPEC 4).
         .filter(col(ORDERS).gt(0))
         .withColumn(COHORT_MONTH, trunc(col("first_purchase_date"), "month"))
@@ -171,8 +172,8 @@ public final class CustomerFacts {
 
   /** Customers whose net_revenue differs from the sum of their orders' net_amount in fact_orders. */
   static Dataset<Row> revenueDifferingFromOrders(Dataset<Row> customerFacts, Function<String, Dataset<Row>> tables) {
-    Dataset<Row> fromOrders = tables.apply(FactOrders.TABLE.name()).groupBy(col(FactOrders.CUSTOMER_ID))
-        .agg(sum(col(FactOrders.NET_AMOUNT)).as("orders_net_amount"));
+    Dataset<Row> fromOrders = tables.apply(FactOrders.TABLE.name()).groupBy(col(Orders.CUSTOMER_ID))
+        .agg(sum(col(Orders.NET_AMOUNT)).as("orders_net_amount"));
     return customerFacts
         .select(CUSTOMER_ID, NET_REVENUE)
         .join(fromOrders, new String[] {CUSTOMER_ID}, "left")

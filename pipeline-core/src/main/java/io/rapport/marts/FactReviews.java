@@ -12,7 +12,9 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.rapport.intermediate.ReportingCalendar;
 import io.rapport.schema.Check;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.Severity;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.schema.TableSpec;
@@ -20,7 +22,6 @@ import java.time.ZoneId;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per review up to the as-of date: the staged review, its reporting-zone date, its reply

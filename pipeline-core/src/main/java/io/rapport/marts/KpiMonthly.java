@@ -16,13 +16,14 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 
+import io.rapport.intermediate.Orders;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.TableSpec;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per calendar month of churn_monthly (first purchase month to the as-of month) for one
@@ -92,16 +93,16 @@ public final class KpiMonthly {
   public static Dataset<Row> build(
       Dataset<Row> factOrders, Dataset<Row> churnMonthly, Dataset<Row> voiceMonthly, LocalDate asOf) {
     Column asOfDate = lit(asOf.toString()).cast(DateType);
-    Column purchase = col(FactOrders.IS_PURCHASE);
+    Column purchase = col(Orders.IS_PURCHASE);
 
     // Customer x month first, so "purchased before this month" = lowest purchase number in the month > 1.
     Dataset<Row> sales = factOrders
-        .filter(col(FactOrders.ORDER_DATE).leq(asOfDate))
-        .groupBy(col(FactOrders.ORDER_MONTH).as(MONTH), col(FactOrders.CUSTOMER_ID))
+        .filter(col(Orders.ORDER_DATE).leq(asOfDate))
+        .groupBy(col(Orders.ORDER_MONTH).as(MONTH), col(Orders.CUSTOMER_ID))
         .agg(count(when(purchase, lit(1))).as(PURCHASES),
             min(col(FactOrders.CUSTOMER_ORDER_SEQ)).as(FIRST_SEQ),
-            sum(col(FactOrders.GROSS_AMOUNT)).as(GROSS_REVENUE),
-            sum(col(FactOrders.NET_AMOUNT)).as(NET_REVENUE))
+            sum(col(Orders.GROSS_AMOUNT)).as(GROSS_REVENUE),
+            sum(col(Orders.NET_AMOUNT)).as(NET_REVENUE))
         .groupBy(col(MONTH))
         .agg(sum(col(PURCHASES)).as(ORDERS),
             count(when(col(PURCHASES).gt(0), lit(1))).as(ACTIVE_CUSTOMERS),

@@ -3,15 +3,11 @@ package io.rapport.marts;
 import static io.rapport.schema.TableSpec.NULLABLE;
 import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.add_months;
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
@@ -21,12 +17,11 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.rapport.schema.Check;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.schema.TableSpec;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -36,7 +31,6 @@ import org.apache.spark.sql.api.java.UDF6;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per period type (month, quarter), period start, dimension and dimension value that has
@@ -85,11 +79,6 @@ public final class NpsSummary {
   public static final String DIMENSION_CHURN_STATUS = "churn_status";
 
   // Columns read from the customer-dimensions frame (one row per customer, as-of snapshot).
-  public static final String CUSTOMER_ID = StagedSchemas.CUSTOMER_ID;
-  public static final String COHORT_MONTH = "cohort_month";
-  public static final String RFM_SEGMENT = "rfm_segment";
-  public static final String CLV_TIER = "clv_tier";
-  public static final String CHURN_STATUS = "churn_status";
 
   /** Checks shared by the three period x dimension summaries (nps, csat, review). */
   static final Check SUMMARY_PERIOD_IN_DOMAIN = Check.rule("period_type_in_domain",
@@ -167,7 +156,7 @@ public final class NpsSummary {
     Column category = col(FactSurveyResponses.NPS_CATEGORY);
     Dataset<Row> responses = factSurveyResponses
         .filter(col(FactSurveyResponses.SURVEY_TYPE).equalTo(StagedSchemas.SURVEY_NPS));
-    Dataset<Row> counts = explodePeriods(
+    Dataset<Row> counts = VoicePeriods.explodePeriods(
             withSurveyDimensions(responses, customerDimensions), col(FactSurveyResponses.RESPONDED_AT), reportingZone)
         .groupBy(PERIOD_TYPE, PERIOD_START, DIMENSION, DIMENSION_VALUE)
         .agg(count(lit(1)).as(RESPONSES),
@@ -207,53 +196,17 @@ public final class NpsSummary {
   }
 
   /**
-   * Adds period_type and period_start, one copy of each row per period type: the month and the
-   * quarter that contain the instant's calendar day in the reporting zone.
-   */
-  static Dataset<Row> explodePeriods(Dataset<Row> frame, Column instant, ZoneId reportingZone) {
-    Column day = ReportingCalendar.dayOf(instant, reportingZone);
-    Column periods = array(
-        struct(lit(PERIOD_MONTH).as(PERIOD_TYPE), trunc(day, "month").as(PERIOD_START)),
-        struct(lit(PERIOD_QUARTER).as(PERIOD_TYPE), trunc(day, "quarter").as(PERIOD_START)));
-    return frame
-        .withColumn("_period", explode(periods))
-        .withColumn(PERIOD_TYPE, col("_period." + PERIOD_TYPE))
-        .withColumn(PERIOD_START, col("_period." + PERIOD_START))
-        .drop("_period");
-  }
-
-  /**
-   * Adds dimension and dimension_value, one copy of each row per dimension in which the row has a
-   * value: always {@code overall} (value null), and each named dimension whose value is not null.
-   * One explode instead of one aggregation per dimension.
-   *
-   * @param dimensions dimension name to the column giving its value (cast to string)
-   */
-  static Dataset<Row> explodeDimensions(Dataset<Row> frame, Map<String, Column> dimensions) {
-    List<Column> pairs = new ArrayList<>();
-    pairs.add(struct(lit(DIMENSION_OVERALL).as(DIMENSION), lit(null).cast(StringType).as(DIMENSION_VALUE)));
-    dimensions.forEach((name, value) ->
-        pairs.add(struct(lit(name).as(DIMENSION), value.cast(StringType).as(DIMENSION_VALUE))));
-    return frame
-        .withColumn("_dimension", explode(array(pairs.toArray(Column[]::new))))
-        .withColumn(DIMENSION, col("_dimension." + DIMENSION))
-        .withColumn(DIMENSION_VALUE, col("_dimension." + DIMENSION_VALUE))
-        .drop("_dimension")
-        .filter(col(DIMENSION).equalTo(DIMENSION_OVERALL).or(col(DIMENSION_VALUE).isNotNull()));
-  }
-
-  /**
    * Joins each survey response to its customer's as-of dimensions (left join: anonymous and
    * unknown customers keep null values) and explodes the seven survey dimensions.
    */
   static Dataset<Row> withSurveyDimensions(Dataset<Row> responses, Dataset<Row> customerDimensions) {
     Dataset<Row> customers = customerDimensions.select(
-        col(CUSTOMER_ID).as("_dim_customer_id"),
+        col(CustomerSegments.CUSTOMER_ID).as("_dim_customer_id"),
         // ISO date text (2024-01-01), which casts back to a date in any SQL engine.
-        col(COHORT_MONTH).cast(DateType).cast(StringType).as("_dim_cohort_month"),
-        col(RFM_SEGMENT).cast(StringType).as("_dim_rfm_segment"),
-        col(CLV_TIER).cast(StringType).as("_dim_clv_tier"),
-        col(CHURN_STATUS).cast(StringType).as("_dim_churn_status"));
+        col(CustomerSegments.COHORT_MONTH).cast(DateType).cast(StringType).as("_dim_cohort_month"),
+        col(CustomerSegments.RFM_SEGMENT).cast(StringType).as("_dim_rfm_segment"),
+        col(CustomerSegments.CLV_TIER).cast(StringType).as("_dim_clv_tier"),
+        col(CustomerSegments.CHURN_STATUS).cast(StringType).as("_dim_churn_status"));
     Dataset<Row> joined = responses.join(
         customers, col(FactSurveyResponses.CUSTOMER_ID).equalTo(col("_dim_customer_id")), "left");
     Map<String, Column> dimensions = new LinkedHashMap<>();
@@ -263,7 +216,7 @@ public final class NpsSummary {
     dimensions.put(DIMENSION_RFM_SEGMENT, col("_dim_rfm_segment"));
     dimensions.put(DIMENSION_CLV_TIER, col("_dim_clv_tier"));
     dimensions.put(DIMENSION_CHURN_STATUS, col("_dim_churn_status"));
-    return explodeDimensions(joined, dimensions);
+    return VoicePeriods.explodeDimensions(joined, dimensions);
   }
 
   /** The series of one dimension value of one period type, in calendar order. */

@@ -1,7 +1,6 @@
 package io.rapport.marts;
 
 import static io.rapport.schema.StagedSchemas.MONEY;
-import static io.rapport.schema.TableSpec.NULLABLE;
 import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.add_months;
@@ -31,7 +30,9 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 
 import io.rapport.config.CohortGrain;
 import io.rapport.config.RetentionMode;
+import io.rapport.intermediate.Orders;
 import io.rapport.schema.Check;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.TableSpec;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -41,7 +42,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per cohort month (or week) and period number for one as-of date, every period from 0
@@ -108,11 +108,11 @@ public final class RetentionCohorts {
       Dataset<Row> factOrders, LocalDate asOf, RetentionMode mode, CohortGrain grain, DayOfWeek weekStart) {
     Column asOfDate = lit(asOf.toString()).cast(DateType);
 
-    Dataset<Row> orders = factOrders.filter(col(FactOrders.ORDER_DATE).leq(asOfDate));
+    Dataset<Row> orders = factOrders.filter(col(Orders.ORDER_DATE).leq(asOfDate));
     Dataset<Row> cohortOfCustomer = orders
-        .filter(col(FactOrders.IS_PURCHASE))
-        .groupBy(col(FactOrders.CUSTOMER_ID))
-        .agg(min(col(FactOrders.ORDER_DATE)).as(FIRST_DATE))
+        .filter(col(Orders.IS_PURCHASE))
+        .groupBy(col(Orders.CUSTOMER_ID))
+        .agg(min(col(Orders.ORDER_DATE)).as(FIRST_DATE))
         .withColumn(COHORT_MONTH, periodStart(col(FIRST_DATE), grain, weekStart))
         .drop(FIRST_DATE);
 
@@ -129,17 +129,17 @@ public final class RetentionCohorts {
 
     // Orders with their customer's cohort and period number.
     Dataset<Row> ordersInPeriods = orders
-        .join(cohortOfCustomer, new String[] {FactOrders.CUSTOMER_ID}, "inner")
+        .join(cohortOfCustomer, new String[] {Orders.CUSTOMER_ID}, "inner")
         .withColumn(PERIOD_NUMBER,
-            periodIndex(col(COHORT_MONTH), periodStart(col(FactOrders.ORDER_DATE), grain, weekStart), grain))
+            periodIndex(col(COHORT_MONTH), periodStart(col(Orders.ORDER_DATE), grain, weekStart), grain))
         // A returns-only order dated before the first purchase has no period; it is left out.
         .filter(col(PERIOD_NUMBER).geq(0));
 
     Dataset<Row> revenue = ordersInPeriods
         .groupBy(col(COHORT_MONTH), col(PERIOD_NUMBER))
-        .agg(sum(col(FactOrders.NET_AMOUNT)).as(NET_REVENUE));
+        .agg(sum(col(Orders.NET_AMOUNT)).as(NET_REVENUE));
 
-    Dataset<Row> purchasePeriods = ordersInPeriods.filter(col(FactOrders.IS_PURCHASE));
+    Dataset<Row> purchasePeriods = ordersInPeriods.filter(col(Orders.IS_PURCHASE));
     Dataset<Row> withActive = mode == RetentionMode.ON
         ? activeOn(spine, purchasePeriods)
         : activeOnOrAfter(spine, purchasePeriods);
@@ -158,7 +158,7 @@ public final class RetentionCohorts {
   /** Mode on: distinct customers with a purchase in the period. */
   private static Dataset<Row> activeOn(Dataset<Row> spine, Dataset<Row> purchasePeriods) {
     Dataset<Row> active = purchasePeriods
-        .select(col(FactOrders.CUSTOMER_ID), col(COHORT_MONTH), col(PERIOD_NUMBER))
+        .select(col(Orders.CUSTOMER_ID), col(COHORT_MONTH), col(PERIOD_NUMBER))
         .distinct()
         .groupBy(col(COHORT_MONTH), col(PERIOD_NUMBER))
         .agg(count(lit(1)).as(ACTIVE_CUSTOMERS));
@@ -173,7 +173,7 @@ public final class RetentionCohorts {
    */
   private static Dataset<Row> activeOnOrAfter(Dataset<Row> spine, Dataset<Row> purchasePeriods) {
     Dataset<Row> lastPeriods = purchasePeriods
-        .groupBy(col(FactOrders.CUSTOMER_ID), col(COHORT_MONTH))
+        .groupBy(col(Orders.CUSTOMER_ID), col(COHORT_MONTH))
         .agg(max(col(PERIOD_NUMBER)).as(PERIOD_NUMBER))
         .groupBy(col(COHORT_MONTH), col(PERIOD_NUMBER))
         .agg(count(lit(1)).as(CUSTOMERS));

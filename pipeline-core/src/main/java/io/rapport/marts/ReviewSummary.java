@@ -1,8 +1,6 @@
 package io.rapport.marts;
 
 import static io.rapport.marts.NpsSummary.countWhere;
-import static io.rapport.marts.NpsSummary.explodeDimensions;
-import static io.rapport.marts.NpsSummary.explodePeriods;
 import static io.rapport.schema.TableSpec.NULLABLE;
 import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.avg;
@@ -17,6 +15,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.rapport.schema.Check;
+import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.TableSpec;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -28,7 +27,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per period type (month, quarter), period start, dimension (overall, product, category)
@@ -136,8 +134,8 @@ public final class ReviewSummary {
     aggregates.add(count(col(FactReviews.REPLIED_AT)).as(REPLIED));
     aggregates.add(avg(col(FactReviews.REPLY_HOURS)).as(AVG_REPLY_HOURS));
 
-    Dataset<Row> counts = explodePeriods(
-            explodeDimensions(factReviews, dimensions), col(FactReviews.CREATED_AT), reportingZone)
+    Dataset<Row> counts = VoicePeriods.explodePeriods(
+            VoicePeriods.explodeDimensions(factReviews, dimensions), col(FactReviews.CREATED_AT), reportingZone)
         .groupBy(PERIOD_TYPE, PERIOD_START, DIMENSION, DIMENSION_VALUE)
         .agg(count(lit(1)).as(REVIEWS), aggregates.toArray(Column[]::new));
     return SchemaProjection.project(counts

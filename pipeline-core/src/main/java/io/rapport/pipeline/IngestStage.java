@@ -1,5 +1,6 @@
 package io.rapport.pipeline;
 
+import io.rapport.catalog.Step;
 import io.rapport.config.RapportSettings;
 import io.rapport.privacy.Pseudonymiser;
 import io.rapport.schema.StagedSchemas;
@@ -22,7 +23,7 @@ import org.apache.spark.sql.Row;
  * the as-of date), keeps the accepted rows for the next step and writes {@code rejects}.
  */
 public final class IngestStage {
-  public static final String NAME = "ingest";
+  public static final String NAME = Step.INGEST.id();
 
   private IngestStage() {}
 

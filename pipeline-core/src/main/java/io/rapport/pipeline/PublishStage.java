@@ -1,12 +1,14 @@
 package io.rapport.pipeline;
 
 import io.rapport.catalog.Catalog;
+import io.rapport.catalog.Step;
 import io.rapport.report.RunReport;
 import io.rapport.warehouse.JsonFiles;
 import io.rapport.warehouse.Manifest;
 import io.rapport.warehouse.Publisher;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +18,10 @@ import java.util.Map;
  * and writes the manifest last, from the reports every earlier step left in the staging area.
  */
 public final class PublishStage {
-  public static final String NAME = "publish";
+  public static final String NAME = Step.PUBLISH.id();
   /** The stages whose reports make up the manifest, in run order. */
-  public static final List<String> STAGES = List.of(
-      IngestStage.NAME, FactsStage.NAME, ModelsStage.NAME, QualityStage.NAME);
+  public static final List<String> STAGES = Arrays.stream(Step.values())
+      .filter(step -> step != Step.PUBLISH).map(Step::id).toList();
 
   private PublishStage() {}
 

@@ -1,6 +1,7 @@
 package io.rapport.pipeline;
 
 import io.rapport.catalog.Catalog;
+import io.rapport.catalog.Step;
 import io.rapport.errors.DataQualityException;
 import io.rapport.quality.CheckResult;
 import io.rapport.quality.QualityGate;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
  * Errors stop the run with exit code 3 and nothing is published; warnings are kept with the run.
  */
 public final class QualityStage {
-  public static final String NAME = "quality";
+  public static final String NAME = Step.QUALITY_GATE.id();
 
   private QualityStage() {}
 

@@ -1,4 +1,4 @@
-package io.rapport.models;
+package io.rapport.clv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rapport.config.RapportSettings;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.intermediate.CustomerSummariesTest;
+import io.rapport.models.ClvFits;
+import io.rapport.models.ModelFit;
 import io.rapport.testing.SparkTestSupport;
 import java.time.LocalDate;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.rapport.marts;
+package io.rapport.intermediate;
 
 import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.to_date;

@@ -1,4 +1,4 @@
-package io.rapport.models;
+package io.rapport.clv;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
@@ -10,6 +10,10 @@ import io.rapport.config.SettingsLoader;
 import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.marts.FactOrders;
+import io.rapport.models.BgNbdParameters;
+import io.rapport.models.ClvFits;
+import io.rapport.models.GammaGammaParameters;
+import io.rapport.models.ModelFit;
 import io.rapport.staging.SourceCounts;
 import io.rapport.staging.SourceName;
 import io.rapport.staging.Staging;

@@ -1,4 +1,4 @@
-package io.rapport.models;
+package io.rapport.clv;
 
 import static io.rapport.schema.TableSpec.NULLABLE;
 import static io.rapport.schema.TableSpec.REQUIRED;
@@ -16,6 +16,8 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.rapport.config.RapportSettings;
 import io.rapport.intermediate.CustomerSummaries;
+import io.rapport.models.BgNbdParameters;
+import io.rapport.models.ClvFits;
 import io.rapport.schema.TableSpec;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -28,7 +30,6 @@ import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row per calibration-frequency bucket (0, 1, ..., 6, 7+) plus one total row, for one

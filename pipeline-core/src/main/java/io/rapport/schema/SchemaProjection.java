@@ -1,4 +1,4 @@
-package io.rapport.marts;
+package io.rapport.schema;
 
 import static org.apache.spark.sql.functions.col;
 

@@ -1,9 +1,13 @@
-package io.rapport.models;
+package io.rapport.clv;
 
 import static org.apache.spark.sql.functions.col;
 
 import io.rapport.config.RapportSettings;
 import io.rapport.intermediate.CustomerSummaries;
+import io.rapport.models.BgNbd;
+import io.rapport.models.ClvFits;
+import io.rapport.models.GammaGamma;
+import io.rapport.models.ModelFit;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;

@@ -1,4 +1,4 @@
-package io.rapport.models;
+package io.rapport.clv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +9,7 @@ import io.rapport.config.RapportSettings;
 import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.marts.FactOrders;
+import io.rapport.models.BgNbdParameters;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.staging.StagingResult;
 import io.rapport.testing.SharedData;

@@ -1,0 +1,44 @@
+package io.rapport.pipeline;
+
+import io.rapport.catalog.Catalog;
+import io.rapport.catalog.Step;
+import io.rapport.models.ClvFits;
+import io.rapport.models.ModelFit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Steps 2 and 3, facts and models: builds the step's tables of the {@link Catalog} in their order,
+ * each written to the run's staging area and read back by the tables after it.
+ */
+public final class BuildStage {
+  private BuildStage() {}
+
+  public static StageReport run(PipelineRun run, Step step) {
+    RunTables inputs = new RunTables(run);
+    StageTables tables = new StageTables(run, step.id());
+    for (Catalog.Entry entry : Catalog.builtIn(step)) {
+      tables.write(entry.table(), entry.build().apply(inputs));
+    }
+    StageReport report = new StageReport(step.id(), tables.rows(), null, List.of(), fitWarnings(inputs.fitsIfComputed()));
+    run.saveReport(report);
+    return report;
+  }
+
+  /** The run summary's sentence for each CLV fit that failed or needs care. */
+  static List<String> fitWarnings(ClvFits fits) {
+    List<String> warnings = new ArrayList<>();
+    if (fits == null) {
+      return warnings;
+    }
+    for (ModelFit fit : fits.asList()) {
+      if (!fit.converged()) {
+        warnings.add("CLV model " + fit.model() + " not fitted: " + fit.failureReason()
+            + "; its per-customer columns are null");
+      } else if (fit.warning() != null) {
+        warnings.add("CLV model " + fit.model() + ": " + fit.warning());
+      }
+    }
+    return warnings;
+  }
+}

@@ -1,0 +1,63 @@
+package io.rapport.pipeline;
+
+import io.rapport.catalog.RunInputs;
+import io.rapport.catalog.Step;
+import io.rapport.clv.ClvFitting;
+import io.rapport.config.RapportSettings;
+import io.rapport.intermediate.CustomerSummaries;
+import io.rapport.models.ClvFits;
+import io.rapport.schema.TableSpec;
+import io.rapport.staging.SourceName;
+import java.time.LocalDate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** The {@link RunInputs} of one run: tables read back from its staging area, the CLV fits computed once. */
+final class RunTables implements RunInputs {
+  private final PipelineRun run;
+  private ClvFits fits;
+
+  RunTables(PipelineRun run) {
+    this.run = run;
+  }
+
+  @Override
+  public SparkSession spark() {
+    return run.spark();
+  }
+
+  @Override
+  public RapportSettings settings() {
+    return run.settings();
+  }
+
+  @Override
+  public LocalDate asOf() {
+    return run.asOf();
+  }
+
+  @Override
+  public Dataset<Row> table(TableSpec table) {
+    return run.read(table);
+  }
+
+  @Override
+  public Dataset<Row> staged(SourceName source) {
+    return run.readWork(IngestStage.stagedName(source));
+  }
+
+  @Override
+  public ClvFits clvFits() {
+    if (fits == null) {
+      run.describe(Step.MODELS.id(), "clv fit");
+      fits = ClvFitting.fit(table(CustomerSummaries.TABLE), settings().clv());
+    }
+    return fits;
+  }
+
+  /** The fits if a table of this step needed them, else null. */
+  ClvFits fitsIfComputed() {
+    return fits;
+  }
+}
