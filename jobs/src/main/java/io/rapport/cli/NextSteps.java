@@ -1,6 +1,7 @@
 package io.rapport.cli;
 
 import io.rapport.jobs.RapportErrors;
+import io.rapport.jobs.RapportJobConfiguration;
 
 /** What to do after a result: one sentence, the same in the text summary and in the JSON {@code hint}. */
 final class NextSteps {
@@ -17,11 +18,12 @@ final class NextSteps {
    * @param command the command's name, for {@code --help}
    */
   static String afterFailure(String kind, String rule, String failedStep, String command) {
-    String restart = failedStep == null ? "" : "; the run restarts at step " + failedStep + " and does not redo the completed steps";
+    String restart = failedStep == null ? "" : "; the run restarts at step " + failedStep
+        + (failedStep.equals(RapportJobConfiguration.STEP_INGEST) ? "" : " without redoing the steps before it");
     return switch (kind) {
       case RapportErrors.KIND_USAGE -> "Correct the command line; 'rapport " + (command == null ? "" : command + " ")
           + "--help' lists the options.";
-      case RapportErrors.KIND_CONFIGURATION -> "Fix the configuration (the key named in the message), then run the same command again"
+      case RapportErrors.KIND_CONFIGURATION -> "Fix the configuration as the message says, then run the same command again"
           + restart + ".";
       case RapportErrors.KIND_INPUT_CONTRACT -> "Fix the input named in the message, or its mapping in the configuration, then run the"
           + " same command again" + restart + ".";
@@ -34,7 +36,8 @@ final class NextSteps {
       case RapportErrors.KIND_NOT_READY -> "Wait until the day's inputs have landed (each day folder gets its _SUCCESS marker),"
           + " then check again; the Airflow DAG retries this check.";
       default -> "Run the same command again to restart the run" + (failedStep == null ? ""
-          : " at step " + failedStep + "; the completed steps are not redone") + ".";
+          : " at step " + failedStep + (failedStep.equals(RapportJobConfiguration.STEP_INGEST) ? ""
+              : "; the completed steps are not redone")) + ".";
     };
   }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     name = "rapport",
     mixinStandardHelpOptions = true,
     versionProvider = Rapport.Version.class,
-    description = "Customer analytics pipeline on Apache Spark: customer facts, cohorts, churn, CLV, NPS/CSAT and reviews as Parquet.",
+    description = "Rapport turns purchases, survey answers and reviews into customer analytics tables (Parquet) on Apache Spark.",
     subcommands = {RunCommand.class, StatusCommand.class, ValidateCommand.class, ValidateClvCommand.class,
         GenerateCommand.class, SqlCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",

@@ -80,11 +80,15 @@ public final class JobRepositories {
   }
 
   public static RunRepository openForRun(String url) {
+    return openForRun(url, OWNERSHIP_WAIT);
+  }
+
+  static RunRepository openForRun(String url, Duration wait) {
     Repository repository = open(url);
     if (!url.startsWith("jdbc:h2:file:")) {
       return new RunRepository(repository, null);
     }
-    long deadline = System.nanoTime() + OWNERSHIP_WAIT.toNanos();
+    long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       Connection keeper;
       try {
