@@ -21,8 +21,9 @@ input-contract error and 3 data-quality gate failed: retrying cannot fix these, 
 once with Rapport's message (``AirflowFailException``). Fix the data or the configuration, then clear
 the task: the run restarts where it stopped.
 
-The tasks run spark-submit themselves (rather than through SparkSubmitOperator) so that they can read
-Rapport's exit code and its ``--json`` result, which SparkSubmitOperator does not expose. The driver
+The tasks run spark-submit themselves (rather than through SparkSubmitOperator, which gives the exit
+code only inside the text of its error) so that they can read Rapport's exit code and its ``--json``
+result. The driver
 runs on the worker (``--deploy-mode client``): the per-date run lock lives on the driver's machine,
 and in client mode spark-submit's exit code is the driver's.
 

@@ -196,7 +196,13 @@ final class StatusCommand implements Callable<Integer>, JsonOutput.JsonCommand {
   public Map<String, Object> failureDocument(int exitCode, Map<String, Object> error) {
     Map<String, Object> doc = JsonOutput.document("status", "FAILED", exitCode, error,
         NextSteps.afterFailure((String) error.get("kind"), (String) error.get("rule"), null, "status"));
-    doc.put("as_of_date", asOf);
+    String date = null;
+    try {
+      date = RunCommand.parseDate(asOf) == null ? null : asOf;
+    } catch (RuntimeException notADate) {
+      // the error says so; the document leaves the date out
+    }
+    doc.put("as_of_date", date);
     doc.put("running", List.of());
     doc.put("instances", List.of());
     return doc;

@@ -128,7 +128,8 @@ final class ValidateCommand implements Callable<Integer>, JsonOutput.JsonCommand
           System.out.println(inspection.render());
         }
       }
-      List<String> problems = inspections.stream().flatMap(i -> i.problems().stream().map(p -> i.source().id() + ": " + p)).toList();
+      List<String> problems = inspections.stream().flatMap(i -> i.problems().stream()
+          .map(p -> p.startsWith("Cannot read ") ? p : i.source().id() + ": " + p)).toList();
       int exitCode = problems.isEmpty() ? 0 : Rapport.EXIT_USAGE;
       if (json) {
         Map<String, Object> error = null;

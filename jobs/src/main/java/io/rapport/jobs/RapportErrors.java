@@ -194,6 +194,9 @@ public final class RapportErrors {
     if (KIND_CONFIGURATION.equals(kind)) {
       m = CONFIG_FILE.matcher(first);
       String file = m.find() ? m.group(1) : null;
+      if (first.endsWith(": no such file")) {
+        return new Details(kind, text, "no_config_file", null, file, null, null, null, null);
+      }
       Matcher unknown = UNKNOWN_KEY.matcher(first);
       if (unknown.find()) {
         return new Details(kind, text, "unknown_key", null, file, null, null, unknown.group(2), null);
