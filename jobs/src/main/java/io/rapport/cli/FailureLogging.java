@@ -8,6 +8,7 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.filter.AbstractFilter;
+import org.apache.logging.log4j.core.filter.CompositeFilter;
 
 /**
  * Keeps stack traces off stderr for failures Rapport expects and explains in one line (exit 1 from
@@ -48,8 +49,22 @@ final class FailureLogging {
     if (!(LogManager.getContext(false) instanceof LoggerContext context)) {
       return;
     }
+    addFilter(context);
+    // Spark replaces a default Log4j configuration with its own when its context starts; the
+    // filter goes into every configuration the logging context gets.
+    context.addPropertyChangeListener(event -> {
+      if (LoggerContext.PROPERTY_CONFIG.equals(event.getPropertyName())) {
+        addFilter(context);
+      }
+    });
+  }
+
+  private static synchronized void addFilter(LoggerContext context) {
     Configuration config = context.getConfiguration();
     LoggerConfig current = config.getLoggerConfig(STEP_LOGGER);
+    if (current.getName().equals(STEP_LOGGER) && hasOurFilter(current.getFilter())) {
+      return;
+    }
     if (current.getName().equals(STEP_LOGGER)) {
       current.addFilter(new ExpectedStepFailureFilter());
     } else {
@@ -59,6 +74,13 @@ final class FailureLogging {
       config.addLogger(STEP_LOGGER, own);
     }
     context.updateLoggers();
+  }
+
+  private static boolean hasOurFilter(Filter filter) {
+    if (filter instanceof CompositeFilter composite) {
+      return java.util.Arrays.stream(composite.getFiltersArray()).anyMatch(f -> f instanceof ExpectedStepFailureFilter);
+    }
+    return filter instanceof ExpectedStepFailureFilter;
   }
 
   /** Drops Spring Batch's "Encountered an error executing step" event when its exception is an expected failure. */

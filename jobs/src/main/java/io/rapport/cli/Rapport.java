@@ -103,7 +103,7 @@ public final class Rapport implements Runnable {
       Map<String, Object> error = JsonOutput.error(details, suggestions);
       Map<String, Object> doc = cli.getCommand() instanceof JsonOutput.JsonCommand command
           ? command.failureDocument(EXIT_USAGE, error)
-          : JsonOutput.document(cli.getCommandSpec().parent() == null ? null : cli.getCommandName(), "FAILED", EXIT_USAGE,
+          : JsonOutput.document(cli.getCommandSpec().parent() == null ? null : name.substring("rapport ".length()), "FAILED", EXIT_USAGE,
               error, NextSteps.afterFailure(RapportErrors.KIND_USAGE, rule, null, null));
       JsonOutput.print(doc);
     }

@@ -50,6 +50,9 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
   @Option(names = "--json", description = "Print one JSON document instead of the summary (its fields: docs/json-output.md).")
   boolean json;
 
+  /** The as-of date once known (given, or chosen from the inputs), for the failure document. */
+  private LocalDate resolvedDate;
+
   @Override
   public boolean json() {
     return json;
@@ -66,6 +69,7 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
             "Cannot choose an as-of date: the purchases input has no valid purchase; pass --as-of DATE"));
         System.err.println("rapport: no --as-of given; using the last purchase day in the inputs, " + date);
       }
+      resolvedDate = date;
       RunLauncher.Outcome outcome = RunLauncher.run(loaded, date, force, spark);
       String warehouse = loaded.settings().warehouse();
       if (json) {
@@ -107,9 +111,9 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
   public Map<String, Object> failureDocument(int exitCode, Map<String, Object> error) {
     Map<String, Object> doc = JsonOutput.document("run", "FAILED", exitCode, error,
         NextSteps.afterFailure((String) error.get("kind"), (String) error.get("rule"), null, "run"));
-    LocalDate date = null;
+    LocalDate date = resolvedDate;
     try {
-      date = parseDate(asOf);
+      date = date != null ? date : parseDate(asOf);
     } catch (RuntimeException notADate) {
       // the error says so; the document leaves the date out
     }

@@ -129,7 +129,11 @@ public final class RunLauncher {
    */
   private static Outcome alreadyComplete(JobRepository jobs, JobExecution completed, Manifest manifest, LocalDate asOf) {
     JobExecution publisher = manifest == null ? null : jobs.getJobExecution(manifest.jobExecutionId());
-    if (publisher == null || publisher.getJobInstance() == null) {
+    // A manifest written through another job repository (the warehouse outlived its repository)
+    // names ids this one does not know, or knows as something else: then the completed instance speaks.
+    if (publisher == null || publisher.getJobInstance() == null
+        || publisher.getJobInstance().getInstanceId() != manifest.jobInstanceId()
+        || !asOf.toString().equals(publisher.getJobParameters().getString(PARAM_AS_OF))) {
       publisher = completed;
     }
     return new Outcome(0, asOf, true, BatchStatus.COMPLETED, null, null, null, manifest,
