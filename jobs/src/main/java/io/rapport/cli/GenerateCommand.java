@@ -10,8 +10,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Write synthetic inputs of all three sources (purchases, surveys, reviews) and an exchange-rate file,",
-        "in daily folders, with realistic behaviour; the same seed gives the same files."})
+    description = {"Write synthetic inputs of all three sources and an exchange-rate file, the same files for the same seed.",
+        "",
+        "Purchases, surveys and reviews in daily folders, with realistic behaviour and a share of deliberately bad"
+            + " rows (each rejected with its reason by a run)."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  rapport generate --customers 500 --seed 7 --out /tmp/rapport-input",
+        "  rapport generate --customers 100000 --seed 1 --out big --bad-row-rate 0.005",
+        "  rapport generate --customers 1000 --seed 2 --out half-year --end 2024-06-30"})
 final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--customers", paramLabel = "N", required = true, description = "Number of customers.")
   int customers;

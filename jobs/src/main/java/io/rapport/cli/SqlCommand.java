@@ -16,8 +16,13 @@ import picocli.CommandLine.Option;
  * docs/bi-access.md.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-    description = {"Print ready-to-run SQL (views or external tables) for the current warehouse, on stdout.",
+    description = {"Print ready-to-run SQL (views or external tables) that makes the warehouse queryable from DuckDB or Trino.",
+        "",
         "Every table gets a view of all as-of dates and a <table>_latest view of the newest complete date."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  rapport sql duckdb > rapport.sql && duckdb my.db < rapport.sql",
+        "  rapport sql trino --schema rapport --config /etc/rapport/rapport.yaml"},
     subcommands = {SqlCommand.DuckDb.class, SqlCommand.Trino.class})
 final class SqlCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -38,8 +43,11 @@ final class SqlCommand implements Runnable {
   }
 
   @Command(name = "duckdb", mixinStandardHelpOptions = true,
-      description = {"DuckDB views over read_parquet with Hive partitioning, and _latest views.",
-          "Run it in the duckdb shell (duckdb my.db < rapport.sql) or any DuckDB client."})
+      description = {"Print DuckDB views over read_parquet with Hive partitioning, and _latest views.",
+          "",
+          "Run it in the duckdb shell (duckdb my.db < rapport.sql) or any DuckDB client."},
+      footerHeading = "%nExamples:%n",
+      footer = {"  rapport sql duckdb > rapport.sql && duckdb my.db < rapport.sql"})
   static final class DuckDb implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file. Default: config/rapport.yaml.")
     Path config;
@@ -53,8 +61,11 @@ final class SqlCommand implements Runnable {
   }
 
   @Command(name = "trino", mixinStandardHelpOptions = true,
-      description = {"Trino (Hive connector) external tables, partition sync calls and _latest views.",
-          "The tables are partitioned by as_of_date; run the CALL statements again after each run."})
+      description = {"Print Trino (Hive connector) external tables, partition sync calls and _latest views.",
+          "",
+          "The tables are partitioned by as_of_date; run the CALL statements again after each run."},
+      footerHeading = "%nExamples:%n",
+      footer = {"  rapport sql trino --catalog hive --schema rapport > rapport-trino.sql"})
   static final class Trino implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file. Default: config/rapport.yaml.")
     Path config;

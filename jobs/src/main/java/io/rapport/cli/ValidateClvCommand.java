@@ -33,11 +33,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "validate-clv", mixinStandardHelpOptions = true,
-    description = {"Holdout check of the CLV purchase model: fit BG/NBD on purchases up to --calibration-end, predict each",
-        "customer's repeat purchase days in the holdout (the day after the calibration end to --holdout-end) and compare",
-        "with what they did, per calibration frequency (0..6, 7+) and in total. Prints the table and writes it to",
-        "<warehouse>/" + ValidateClvCommand.TABLE + "/calibration_end=<date>/ (Parquet). Publishes nothing else.",
-        "Exit code 0 when the model was fitted, 1 when it could not be (the reason is printed), 2 for usage errors."})
+    description = {"Check the CLV purchase model on a holdout period: predicted against actual repeat purchases.",
+        "",
+        "Fits BG/NBD on purchases up to --calibration-end, predicts each customer's repeat purchase days in the"
+            + " holdout (the day after the calibration end to --holdout-end) and compares with what they did, per"
+            + " calibration frequency (0 to 6, and 7 or more) and in total. Prints the table and writes it to <warehouse>/"
+            + ValidateClvCommand.TABLE + "/calibration_end=<date>/ (Parquet). Publishes nothing else."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the model was fitted", "1:the model could not be fitted (the reason is printed)", "2:usage or configuration error"},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  rapport validate-clv --calibration-end 2025-02-28",
+        "  rapport validate-clv --calibration-end 2025-02-28 --holdout-end 2025-08-31",
+        "  rapport validate-clv --calibration-end 2025-02-28 --json"})
 final class ValidateClvCommand implements Callable<Integer> {
   static final String TABLE = "clv_holdout";
 

@@ -47,6 +47,19 @@ final class DateLock implements AutoCloseable {
     }
   }
 
+  /**
+   * The process id the date's lock file names: the last run of the date on this machine (empty
+   * when no run of the date ever ran here). For {@code rapport status}, which must not take the lock.
+   */
+  static java.util.OptionalLong lastHolder(Path folder, LocalDate asOf) {
+    try {
+      String text = Files.readString(folder.resolve("as_of_date=" + asOf + ".lock"), StandardCharsets.US_ASCII).trim();
+      return text.startsWith("pid ") ? java.util.OptionalLong.of(Long.parseLong(text.substring(4))) : java.util.OptionalLong.empty();
+    } catch (IOException | RuntimeException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   private static String holder(Path file) {
     try {
       String text = Files.readString(file, StandardCharsets.US_ASCII).trim();

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
 import org.springframework.core.io.ClassPathResource;
@@ -18,14 +21,127 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
  * The Spring Batch job repository: an embedded H2 file database by default, PostgreSQL in
  * production. Credentials come only from the environment ({@code RAPPORT_JOB_REPOSITORY_USER},
  * {@code RAPPORT_JOB_REPOSITORY_PASSWORD}), never from the configuration file, and are never logged.
+ *
+ * <p>The embedded H2 file is opened in H2's automatic mixed mode ({@code AUTO_SERVER=TRUE}): the
+ * process that opens it first serves it to other processes over a loopback TCP port, so that
+ * {@code rapport status} can read it while a run holds it. A run keeps one connection open for
+ * its whole life ({@link #openForRun}), so it stays the serving process: H2 rolls back the open
+ * transactions of the other processes when the serving one closes the database.
  */
 public final class JobRepositories {
   public static final String USER_ENV = "RAPPORT_JOB_REPOSITORY_USER";
   public static final String PASSWORD_ENV = "RAPPORT_JOB_REPOSITORY_PASSWORD";
+  private static final Logger LOG = LoggerFactory.getLogger(JobRepositories.class);
+  /** How long a run waits for another process (a short-lived {@code rapport status}) to release the embedded repository. */
+  static final Duration OWNERSHIP_WAIT = Duration.ofSeconds(30);
+
+  static {
+    // H2's automatic server listens on all interfaces unless told otherwise; loopback is enough,
+    // since only processes on this machine (which can read the database file) may use it.
+    if (System.getProperty("h2.bindAddress") == null) {
+      System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
+  }
 
   private JobRepositories() {}
 
   public record Repository(JobRepository jobRepository, JdbcTransactionManager transactionManager, DataSource dataSource) {}
+
+  /**
+   * The repository for one run, which closes with it. On the embedded H2 file it holds a
+   * connection open until {@link #close}, so that this process serves the file to others for the
+   * whole run; if another process serves it already (a {@code rapport status}, which finishes in a
+   * moment, or a run of another date, which does not), it waits up to {@link #OWNERSHIP_WAIT} and
+   * then refuses with exit code 1.
+   */
+  public static final class RunRepository implements AutoCloseable {
+    private final Repository repository;
+    private final Connection keeper;
+
+    private RunRepository(Repository repository, Connection keeper) {
+      this.repository = repository;
+      this.keeper = keeper;
+    }
+
+    public Repository repository() {
+      return repository;
+    }
+
+    @Override
+    public void close() {
+      if (keeper != null) {
+        try {
+          keeper.close();
+        } catch (SQLException e) {
+          LOG.debug("closing the job repository connection failed", e);
+        }
+      }
+    }
+  }
+
+  public static RunRepository openForRun(String url) {
+    return openForRun(url, OWNERSHIP_WAIT);
+  }
+
+  static RunRepository openForRun(String url, Duration wait) {
+    Repository repository = open(url);
+    if (!url.startsWith("jdbc:h2:file:")) {
+      return new RunRepository(repository, null);
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      Connection keeper;
+      try {
+        keeper = repository.dataSource().getConnection();
+      } catch (SQLException e) {
+        throw new ConfigurationException("Cannot connect to the job repository at " + redacted(url) + ": " + e.getMessage(), e);
+      }
+      if (!servedByAnotherProcess(keeper)) {
+        return new RunRepository(repository, keeper);
+      }
+      closeQuietly(keeper);
+      if (System.nanoTime() > deadline) {
+        throw new RepositoryBusyException("Cannot run: the embedded job repository " + redacted(url)
+            + " is held by another process (a run of another date?). The embedded repository serves one run at a time:"
+            + " wait for that run to finish, or use PostgreSQL (job-repository.url) to run dates in parallel");
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the job repository", e);
+      }
+    }
+  }
+
+  /** True when H2 connected to the file through another process's automatic server. */
+  static boolean servedByAnotherProcess(Connection connection) {
+    try {
+      return connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionRemote;
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // a connection we only probed
+    }
+  }
+
+  /** The embedded repository is in use by another run (exit code 1: try again later). */
+  static final class RepositoryBusyException extends io.rapport.errors.RapportException {
+    RepositoryBusyException(String message) {
+      super(message);
+    }
+
+    @Override
+    public int exitCode() {
+      return 1;
+    }
+  }
 
   public static Repository open(String url) {
     if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
@@ -52,12 +168,22 @@ public final class JobRepositories {
    * H2 writes committed transactions to its file up to half a second later by default; a run
    * killed in that window would lose its last step's status. {@code WRITE_DELAY=0} writes at
    * commit, so the repository survives a SIGKILL (the OS keeps what was written).
+   * {@code AUTO_SERVER=TRUE} lets a second process (rapport status) read the file while a run
+   * holds it. A URL that sets either option itself keeps its own value.
    */
   static String durable(String url) {
-    if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-      return url + ";WRITE_DELAY=0";
+    if (!url.startsWith("jdbc:h2:file:")) {
+      return url;
     }
-    return url;
+    String upper = url.toUpperCase(java.util.Locale.ROOT);
+    String result = url;
+    if (!upper.contains("WRITE_DELAY")) {
+      result += ";WRITE_DELAY=0";
+    }
+    if (!upper.contains("AUTO_SERVER")) {
+      result += ";AUTO_SERVER=TRUE";
+    }
+    return result;
   }
 
   /** The URL as messages show it: without parameters, which might name a user or other secrets. */

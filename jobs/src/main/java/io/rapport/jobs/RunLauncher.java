@@ -3,6 +3,9 @@ package io.rapport.jobs;
 import io.rapport.catalog.Step;
 import io.rapport.config.SettingsLoader.LoadedSettings;
 import io.rapport.errors.RapportException;
+import io.rapport.pipeline.IngestStage;
+import io.rapport.pipeline.PipelineRun;
+import io.rapport.pipeline.StageReport;
 import io.rapport.warehouse.JsonFiles;
 import io.rapport.warehouse.Manifest;
 import io.rapport.warehouse.Publisher;
@@ -12,6 +15,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +48,38 @@ public final class RunLauncher {
 
   private RunLauncher() {}
 
-  /** How a run ended, with what the summary prints. */
+  /**
+   * How a run ended, with what the summary and the JSON output print.
+   *
+   * @param error the one-line reason of a failure (null on success)
+   * @param errorDetails the file, column and rule the failure names, as far as known (null on success)
+   * @param failedStep the step that failed (null when none did)
+   * @param manifest the date's manifest after the run: the new one, or for a no-op the one in place (null after a failure)
+   * @param inputs each source's row accounting: the manifest's, or after a failure the ingest step's if it finished
+   * @param jobInstanceId the job instance this outcome reports: the one that ran, or for a no-op the one that published
+   * @param jobExecutionId likewise, the execution
+   * @param publishedBy who published the date's current snapshot (null when the date has none)
+   */
   public record Outcome(
       int exitCode, LocalDate asOf, boolean alreadyComplete, BatchStatus status, String error,
-      Manifest manifest, List<StepLine> steps, long jobInstanceId, long jobExecutionId) {}
+      RapportErrors.Details errorDetails, String failedStep, Manifest manifest, Map<String, Manifest.SourceAccounting> inputs,
+      List<StepLine> steps, long jobInstanceId, long jobExecutionId, PublishedBy publishedBy) {}
 
-  public record StepLine(String step, String status, double seconds, long read, long filtered, long written, String note) {}
+  /** The job instance and execution whose publish wrote a date's current snapshot, from its manifest. */
+  public record PublishedBy(long jobInstanceId, long jobExecutionId, String publishedAt) {
+    static PublishedBy of(Manifest manifest) {
+      return manifest == null ? null : new PublishedBy(manifest.jobInstanceId(), manifest.jobExecutionId(), manifest.publishedAt());
+    }
+  }
+
+  /**
+   * One step as last run for the instance.
+   *
+   * @param note empty, or which earlier execution completed the step when this one skipped it
+   * @param jobExecutionId the execution that ran the step (0 when it has not run)
+   */
+  public record StepLine(String step, String status, double seconds, long read, long filtered, long written, String note,
+      long jobExecutionId) {}
 
   public static Outcome run(LoadedSettings loaded, LocalDate asOf, boolean force, SparkSession spark) {
     var settings = loaded.settings();
@@ -57,8 +87,9 @@ public final class RunLauncher {
     String url = settings.jobRepository().url();
     // The date lock comes first: a second run of the date must refuse with a message naming the
     // lock, not trip over the embedded database the first run holds open.
-    try (DateLock lock = DateLock.acquire(lockFolder(url), asOf)) {
-      JobRepositories.Repository repository = JobRepositories.open(url);
+    try (DateLock lock = DateLock.acquire(lockFolder(url), asOf);
+         JobRepositories.RunRepository runRepository = JobRepositories.openForRun(url)) {
+      JobRepositories.Repository repository = runRepository.repository();
       JobRepository jobs = repository.jobRepository();
       removeLeftoverStaging(jobs, spark.sparkContext().hadoopConfiguration(), layout, asOf);
       try (AnnotationConfigApplicationContext context = jobContext(new RunContext(loaded, asOf, spark), repository)) {
@@ -70,9 +101,7 @@ public final class RunLauncher {
           last = jobs.getLastJobExecution(RapportJobConfiguration.JOB_NAME, params);
         }
         if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
-          Manifest manifest = readManifest(spark, layout, asOf);
-          return new Outcome(0, asOf, true, BatchStatus.COMPLETED, null, manifest, steps(jobs, last),
-              last.getJobInstance().getInstanceId(), last.getId());
+          return alreadyComplete(jobs, last, readManifest(spark, layout, asOf), asOf);
         }
         if (last != null && last.isRunning()) {
           // We hold the date lock, so the process that ran it is gone (killed).
@@ -85,13 +114,32 @@ public final class RunLauncher {
         operator.setJobRegistry(registry);
         operator.afterPropertiesSet();
         JobExecution execution = operator.start(job, params);
-        return outcome(jobs, execution, spark, layout, asOf);
+        return outcome(jobs, execution, spark, loaded, layout, asOf);
       }
     } catch (RapportException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("Cannot run " + asOf + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A no-op on a complete date. It names the execution that published the snapshot in place (the
+   * manifest says which): after {@code --force}, that is the forced re-run's instance, not the
+   * date's first instance, which is the one the no-op decision looks at.
+   */
+  private static Outcome alreadyComplete(JobRepository jobs, JobExecution completed, Manifest manifest, LocalDate asOf) {
+    JobExecution publisher = manifest == null ? null : jobs.getJobExecution(manifest.jobExecutionId());
+    // A manifest written through another job repository (the warehouse outlived its repository)
+    // names ids this one does not know, or knows as something else: then the completed instance speaks.
+    if (publisher == null || publisher.getJobInstance() == null
+        || publisher.getJobInstance().getInstanceId() != manifest.jobInstanceId()
+        || !asOf.toString().equals(publisher.getJobParameters().getString(PARAM_AS_OF))) {
+      publisher = completed;
+    }
+    return new Outcome(0, asOf, true, BatchStatus.COMPLETED, null, null, null, manifest,
+        manifest == null ? Map.of() : manifest.inputs(), steps(jobs, publisher),
+        publisher.getJobInstance().getInstanceId(), publisher.getId(), PublishedBy.of(manifest));
   }
 
   /**
@@ -169,26 +217,34 @@ public final class RunLauncher {
     jobs.update(stale);
   }
 
-  private static Outcome outcome(JobRepository jobs, JobExecution execution, SparkSession spark,
+  private static Outcome outcome(JobRepository jobs, JobExecution execution, SparkSession spark, LoadedSettings loaded,
       WarehouseLayout layout, LocalDate asOf) {
     long instanceId = execution.getJobInstance().getInstanceId();
+    List<StepLine> steps = steps(jobs, execution);
     if (execution.getStatus() == BatchStatus.COMPLETED) {
-      return new Outcome(0, asOf, false, execution.getStatus(), null, readManifest(spark, layout, asOf),
-          steps(jobs, execution), instanceId, execution.getId());
+      Manifest manifest = readManifest(spark, layout, asOf);
+      return new Outcome(0, asOf, false, execution.getStatus(), null, null, null, manifest,
+          manifest == null ? Map.of() : manifest.inputs(), steps, instanceId, execution.getId(), PublishedBy.of(manifest));
     }
     int exitCode = 1;
     String error = execution.getExitStatus().getExitDescription();
-    for (Throwable failure : execution.getAllFailureExceptions()) {
-      RapportException known = RapportErrors.find(failure);
-      if (known != null) {
-        exitCode = known.exitCode();
-        error = known.getMessage();
-        break;
-      }
-      error = RapportErrors.describe(failure);
+    RapportErrors.Details details = RapportErrors.parse(RapportErrors.KIND_RUN_FAILED, error);
+    Throwable failure = execution.getAllFailureExceptions().stream().filter(RapportErrors::isExpected).findFirst()
+        .orElse(execution.getAllFailureExceptions().isEmpty() ? null : execution.getAllFailureExceptions().get(0));
+    if (failure != null) {
+      exitCode = RapportErrors.exitCode(failure);
+      error = RapportErrors.message(failure);
+      details = RapportErrors.details(failure);
     }
-    return new Outcome(exitCode, asOf, false, execution.getStatus(), error, null, steps(jobs, execution),
-        instanceId, execution.getId());
+    String failedStep = steps.stream().filter(s -> s.status().equals(BatchStatus.FAILED.name()) && s.note().isEmpty())
+        .map(StepLine::step).findFirst().orElse(null);
+    // The earlier steps' reports are in the instance's staging area: the summary can still show
+    // what ingest read when a later step failed.
+    PipelineRun run = new PipelineRun(spark, loaded.settings(), asOf, layout, layout.staging(asOf, instanceId));
+    StageReport ingest = run.loadReport(IngestStage.NAME);
+    Manifest previous = readManifest(spark, layout, asOf);
+    return new Outcome(exitCode, asOf, false, execution.getStatus(), error, details, failedStep, null,
+        ingest == null ? Map.of() : ingest.inputs(), steps, instanceId, execution.getId(), PublishedBy.of(previous));
   }
 
   /** Every step of the instance, as last run (a restart shows completed steps from earlier executions). */
@@ -198,12 +254,12 @@ public final class RunLauncher {
       String name = stepOfJob.id();
       StepExecution step = jobs.getLastStepExecution(execution.getJobInstance(), name);
       if (step == null) {
-        lines.add(new StepLine(name, "NOT RUN", 0, 0, 0, 0, ""));
+        lines.add(new StepLine(name, "NOT RUN", 0, 0, 0, 0, "", 0));
         continue;
       }
       String note = step.getJobExecutionId() == execution.getId() ? "" : "(completed by execution " + step.getJobExecutionId() + ", not redone)";
       lines.add(new StepLine(name, step.getStatus().name(), RunFacts.seconds(step), step.getReadCount(),
-          step.getFilterCount(), step.getWriteCount(), note));
+          step.getFilterCount(), step.getWriteCount(), note, step.getJobExecutionId()));
     }
     return lines;
   }
@@ -212,6 +268,18 @@ public final class RunLauncher {
     var conf = spark.sparkContext().hadoopConfiguration();
     var path = layout.manifest(asOf);
     return JsonFiles.exists(conf, path) ? JsonFiles.read(conf, path, Manifest.class) : null;
+  }
+
+  /** The process on this machine that last held a date's run lock, and whether it is still alive (for status). */
+  public record RunProcess(long pid, boolean alive) {}
+
+  public static java.util.Optional<RunProcess> lastRunProcess(String jobRepositoryUrl, LocalDate asOf) {
+    java.util.OptionalLong pid = DateLock.lastHolder(lockFolder(jobRepositoryUrl), asOf);
+    if (pid.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    boolean alive = ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+    return java.util.Optional.of(new RunProcess(pid.getAsLong(), alive));
   }
 
   /** Locks live beside the embedded job repository (./var), or in the temp folder for PostgreSQL. */
