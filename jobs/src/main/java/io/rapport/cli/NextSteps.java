@@ -1,7 +1,7 @@
 package io.rapport.cli;
 
+import io.rapport.catalog.Step;
 import io.rapport.jobs.RapportErrors;
-import io.rapport.jobs.RapportJobConfiguration;
 
 /** What to do after a result: one sentence, the same in the text summary and in the JSON {@code hint}. */
 final class NextSteps {
@@ -19,7 +19,7 @@ final class NextSteps {
    */
   static String afterFailure(String kind, String rule, String failedStep, String command) {
     String restart = failedStep == null ? "" : "; the run restarts at step " + failedStep
-        + (failedStep.equals(RapportJobConfiguration.STEP_INGEST) ? "" : " without redoing the steps before it");
+        + (failedStep.equals(Step.INGEST.id()) ? "" : " without redoing the steps before it");
     return switch (kind) {
       case RapportErrors.KIND_USAGE -> "Correct the command line; 'rapport " + (command == null ? "" : command + " ")
           + "--help' lists the options.";
@@ -36,7 +36,7 @@ final class NextSteps {
       case RapportErrors.KIND_NOT_READY -> "Wait until the day's inputs have landed (each day folder gets its _SUCCESS marker),"
           + " then check again; the Airflow DAG retries this check.";
       default -> "Run the same command again to restart the run" + (failedStep == null ? ""
-          : " at step " + failedStep + (failedStep.equals(RapportJobConfiguration.STEP_INGEST) ? ""
+          : " at step " + failedStep + (failedStep.equals(Step.INGEST.id()) ? ""
               : "; the completed steps are not redone")) + ".";
     };
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rapport.catalog.Step;
 import io.rapport.cli.Rapport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -172,7 +173,7 @@ class JsonOutputTest {
   @Order(4)
   void exitOneNamesTheFailedStepAndPrintsNoStackTraceUnlessDebug() throws Exception {
     KillRecoveryTest.ChildJvm child = KillRecoveryTest.ChildJvm.start(work, "exit1",
-        Map.of(FailureInjection.VARIABLE, RapportJobConfiguration.STEP_INGEST),
+        Map.of(FailureInjection.VARIABLE, Step.INGEST.id()),
         "run", "--json", "--config", config.toString(), "--as-of", FAIL_DATE);
     assertEquals(1, child.await(), child.stderr());
 
@@ -189,7 +190,7 @@ class JsonOutputTest {
 
     // RAPPORT_DEBUG=1 (or --debug) brings Spring Batch's stack trace back.
     KillRecoveryTest.ChildJvm debug = KillRecoveryTest.ChildJvm.start(work, "exit1-debug",
-        Map.of(FailureInjection.VARIABLE, RapportJobConfiguration.STEP_INGEST, "RAPPORT_DEBUG", "1"),
+        Map.of(FailureInjection.VARIABLE, Step.INGEST.id(), "RAPPORT_DEBUG", "1"),
         "run", "--config", config.toString(), "--as-of", FAIL_DATE);
     assertEquals(1, debug.await(), debug.stderr());
     assertTrue(debug.stderr().contains("Encountered an error executing step ingest"), debug.stderr());
