@@ -1,11 +1,14 @@
 -- DuckDB reference pipeline, step 2: the fact tables and customer_facts (SPEC sections 3-4;
 -- pipeline-core marts/FactOrders, FactSurveyResponses, FactReviews, CustomerFacts, Rfm).
 
--- Money divided by a count, rounded half away from zero to 4 decimals, exactly (DuckDB's
--- DECIMAL / INTEGER is a DOUBLE, which would round ties such as 0.00015 the wrong way).
-CREATE OR REPLACE MACRO money_div(amount, n) AS CAST(
-  CAST(sign(CAST(amount * 10000 AS HUGEINT)) * ((abs(CAST(amount * 10000 AS HUGEINT)) * 2 + n) // (2 * n))
-       AS DECIMAL(38,0)) * CAST(0.0001 AS DECIMAL(5,4)) AS DECIMAL(18,4));
+-- Money divided by a count as Rapport's Spark arithmetic does it, exactly: the quotient is first
+-- rounded half away from zero to the scale Spark's decimal division gives (24 digits for a
+-- decimal(18,4) amount, 6 for a wider sum), then to 4 decimals. DuckDB's DECIMAL / INTEGER is a
+-- DOUBLE, which would round ties such as 0.00015 the wrong way.
+CREATE OR REPLACE MACRO div_half_up(a, b) AS sign(a) * ((abs(a) * 2 + b) // (2 * b));
+CREATE OR REPLACE MACRO money_div(amount, n, scale) AS CAST(
+  CAST(div_half_up(div_half_up(CAST(amount * 10000 AS HUGEINT) * CAST(rpad('1', scale - 3, '0') AS HUGEINT), n),
+                   CAST(rpad('1', scale - 3, '0') AS HUGEINT)) AS DECIMAL(38,0)) * CAST(0.0001 AS DECIMAL(5,4)) AS DECIMAL(18,4));
 
 -- One row per order with at least one line not cancelled. A purchase has a completed line of
 -- positive quantity; refunds are negative or returned lines; cancelled lines count nowhere.
@@ -84,7 +87,7 @@ WITH customers AS (
   FROM fact_reviews WHERE customer_id IS NOT NULL GROUP BY customer_id
 ), facts AS (
   SELECT c.*, CAST(date_trunc('month', c.first_date) AS DATE) AS cohort_month,
-         money_div(c.net_revenue, c.orders) AS avg_order_value,
+         money_div(c.net_revenue, c.orders, 24) AS avg_order_value,
          CAST(getvariable('as_of') - c.last_date AS INTEGER) AS days_since_last_purchase,
          CAST(getvariable('as_of') - c.first_date AS INTEGER) AS tenure_days,
          coalesce(s.survey_responses, 0) AS survey_responses, s.last_nps.score AS last_nps_score,

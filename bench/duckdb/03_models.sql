@@ -34,7 +34,7 @@ SELECT p.cohort_month, p.period_number,
        CAST(coalesce(a.active_customers, 0) AS DOUBLE) / p.cohort_size AS retention_rate,
        CAST(coalesce(a.net_revenue, 0) AS DECIMAL(18,4)) AS net_revenue,
        money_div(sum(coalesce(a.net_revenue, 0)) OVER (PARTITION BY p.cohort_month ORDER BY p.period_number
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), p.cohort_size) AS cumulative_net_revenue_per_customer,
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), p.cohort_size, 6) AS cumulative_net_revenue_per_customer,
        p.period_number < p.last_period AS is_complete_period
 FROM periods p
 LEFT JOIN per_period a USING (cohort_month, period_number);
@@ -236,7 +236,7 @@ WITH customer_months AS (
          coalesce(s.orders, 0) AS orders,
          CAST(coalesce(s.gross_revenue, 0) AS DECIMAL(18,4)) AS gross_revenue,
          CAST(coalesce(s.net_revenue, 0) AS DECIMAL(18,4)) AS net_revenue,
-         CASE WHEN coalesce(s.orders, 0) > 0 THEN money_div(s.net_revenue, s.orders) END AS avg_order_value,
+         CASE WHEN coalesce(s.orders, 0) > 0 THEN money_div(s.net_revenue, s.orders, 24) END AS avg_order_value,
          CASE WHEN coalesce(s.active_customers, 0) > 0 THEN CAST(coalesce(s.repeaters, 0) AS DOUBLE) / s.active_customers END
            AS repeat_purchase_rate,
          c.retention_rate, c.churn_rate
