@@ -46,6 +46,32 @@ for line in open(os.path.join(work, "bare.txt")):
         f = dict(p.split("=", 1) for p in line.split())
         per_source_bare[f["source"]] = float(f["seconds"])
 steps = {s["step"]: s["seconds"] for s in m["steps"]}
+
+def optional(name):
+    path = os.path.join(work, name)
+    return path if os.path.exists(path) and os.path.getsize(path) > 0 else None
+
+# DuckDB reference pipeline (bench/duckdb/*.sql through io.rapport.bench.DuckDbReference).
+duck = kv(os.path.join(work, "duckdb.txt"))
+td = gnu_time(os.path.join(work, "time-duckdb.txt"))
+comparison = [l.rstrip("\n") for l in open(os.path.join(work, "duckdb-comparison.txt"))] if optional("duckdb-comparison.txt") else []
+table_lines = [l for l in comparison if re.match(r"^\w+\s+rapport\s", l)]
+
+# Daily increment: the previous day without the last day's files, then the last day added.
+incremental = None
+if optional("incremental-manifest.json"):
+    mi = json.load(open(os.path.join(work, "incremental-manifest.json")))
+    mb = json.load(open(os.path.join(work, "incremental-base-manifest.json")))
+    diff = [l.rstrip("\n") for l in open(os.path.join(work, "incremental-diff.txt"))]
+    incremental = {
+        "steps": {s["step"]: s["seconds"] for s in mi["steps"]},
+        "seconds": round(sum(s["seconds"] for s in mi["steps"]), 3),
+        "base_seconds": round(sum(s["seconds"] for s in mb["steps"]), 3),
+        "base_as_of": mb["as_of_date"],
+        "equal": "equal=true" in diff,
+        "differing": [l for l in diff if "equal=false" in l or not l.startswith(("table=", "equal="))],
+        "peak_rss_mb": round(int(gnu_time(os.path.join(work, "incremental-time.txt"))["Maximum resident set size (kbytes)"]) / 1024),
+    }
 # Spark job wall time by job description (what each step was doing), largest first.
 by_what = {}
 jobs_file = os.path.join(work, "jobs.tsv")
@@ -85,6 +111,27 @@ result = {
     "clv_fit_aggregates_s": float(clv["clv_fit_aggregates_s"]),
     "clv_fit_distinct_triples": int(clv["clv_fit_distinct_triples"]),
     "clv_fit_distinct_pairs": int(clv["clv_fit_distinct_pairs"]),
+    "duckdb_s": float(duck["duckdb_s"]),
+    "ratio_duckdb": round(pipeline_s / float(duck["duckdb_s"]), 2),
+    "duckdb_steps": {k[len("duckdb_step_"):-2]: float(v) for k, v in duck.items() if k.startswith("duckdb_step_")},
+    "duckdb_process_wall_s": wall(td["Elapsed (wall clock) time (h:mm:ss or m:ss)"]),
+    "duckdb_peak_rss_mb": round(int(td["Maximum resident set size (kbytes)"]) / 1024),
+    "duckdb_memory_limit": E.get("BENCH_DUCKDB_MEMORY", ""),
+    "duckdb_rows": {k[len("duckdb_rows_"):]: int(v) for k, v in duck.items() if k.startswith("duckdb_rows_")},
+    "duckdb_tables_equal": bool(table_lines) and all(l.endswith(" equal") for l in table_lines),
+    "duckdb_comparison": [" ".join(l.split()) for l in comparison],
+    "incremental_s": incremental["seconds"] if incremental else None,
+    "incremental_ratio": round(incremental["seconds"] / pipeline_s, 3) if incremental else None,
+    "incremental_equals_full": incremental["equal"] if incremental else None,
+    "incremental_steps": incremental["steps"] if incremental else None,
+    "incremental_base_s": incremental["base_seconds"] if incremental else None,
+    "incremental_base_as_of": incremental["base_as_of"] if incremental else None,
+    "incremental_differing_tables": incremental["differing"] if incremental else None,
+    "incremental_peak_rss_mb": incremental["peak_rss_mb"] if incremental else None,
+    "boundary": E.get("BENCH_BOUNDARY") == "1",
+    "clv_fit_bg_nbd_parameters": clv.get("clv_fit_bg_nbd_parameters"),
+    "clv_fit_bg_nbd_warning": clv.get("clv_fit_bg_nbd_warning") or None,
+    "clv_fit_boundary": "boundary" in (clv.get("clv_fit_bg_nbd_warning") or "") + (clv.get("clv_fit_gamma_gamma_warning") or ""),
     "peak_rss_mb": round(int(t["Maximum resident set size (kbytes)"]) / 1024),
     "bare_scan_peak_rss_mb": round(int(tb["Maximum resident set size (kbytes)"]) / 1024),
     "steps": steps,
@@ -97,7 +144,8 @@ result = {
     "load_avg_at_start": E["BENCH_LOAD_AT_START"],
     "cpu_percent": t.get("Percent of CPU this job got"),
     "spark_conf": E.get("BENCH_SPARK_CONF", ""),
-    "command": "bench/run --customers %s --seed %s" % (E["BENCH_CUSTOMERS"], E["BENCH_SEED"]),
+    "command": "bench/run --customers %s --seed %s%s%s" % (E["BENCH_CUSTOMERS"], E["BENCH_SEED"],
+        " --boundary" if E.get("BENCH_BOUNDARY") == "1" else "", "" if incremental else " --no-incremental"),
 }
 json.dump(result, open(out, "w"), indent=2)
 open(out, "a").write("\n")
@@ -107,6 +155,13 @@ print(f"  pipeline   {pipeline_s:8.1f} s  (process {result['pipeline_process_wal
       "  ".join(f"{k} {v:.1f}" for k, v in steps.items()))
 print(f"  bare scan  {bare_s:8.1f} s  ratio {result['ratio']:.2f}  (target <= 2.5 at 10M lines)")
 print(f"  CLV fit    {result['clv_fit_s']:8.2f} s  for {result['clv_fit_customers']:,} customers (warm {result['clv_fit_warm_s']:.2f} s, Spark aggregates {result['clv_fit_aggregates_s']:.2f} s)")
+print(f"  DuckDB     {result['duckdb_s']:8.1f} s  ratio_duckdb {result['ratio_duckdb']:.2f}  (target <= 3 at 10M lines)  "
+      f"tables equal to Rapport's: {result['duckdb_tables_equal']}")
+if incremental:
+    print(f"  increment  {result['incremental_s']:8.1f} s  incremental_ratio {result['incremental_ratio']:.3f} (target <= 0.2)  "
+          f"equals the full run: {result['incremental_equals_full']}  (previous day {result['incremental_base_s']:.1f} s)")
+if result["boundary"] or result["clv_fit_boundary"]:
+    print(f"  boundary   BG/NBD {result['clv_fit_bg_nbd_parameters']}: {result['clv_fit_bg_nbd_warning']}")
 print(f"  peak RSS   {result['peak_rss_mb']:8d} MB  ({result['java_options']})")
 for k, v in list(spark_jobs.items())[:8]:
     print(f"    {v:8.1f} s  {k}")

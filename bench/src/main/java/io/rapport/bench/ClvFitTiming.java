@@ -71,6 +71,9 @@ public final class ClvFitTiming {
     System.out.printf(Locale.ROOT, "clv_fit_distinct_pairs=%d%n", pairs);
     for (ModelFit f : fits.asList()) {
       System.out.printf(Locale.ROOT, "clv_fit_%s=converged:%s iterations:%d%n", f.model(), f.converged(), f.iterations());
+      System.out.printf(Locale.ROOT, "clv_fit_%s_parameters=%s%n", f.model(), f.parameters());
+      // A boundary solution (a, b -> infinity, ...) is named in the warning; the bench reports it.
+      System.out.printf(Locale.ROOT, "clv_fit_%s_warning=%s%n", f.model(), f.warning() == null ? "" : f.warning());
     }
     summaries.unpersist(false);
     spark.stop();
