@@ -18,6 +18,8 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.schema.TableSpec;
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -64,9 +66,18 @@ public final class CustomerLifetimes {
 
   /** The lifetimes of the customers in orders ({@link Orders} columns: fact_orders has them). */
   public static Dataset<Row> build(Dataset<Row> orders) {
+    return build(orders, null);
+  }
+
+  /** The lifetimes as of {@code asOf}: orders after it are ignored (null: none are). */
+  public static Dataset<Row> build(Dataset<Row> orders, LocalDate asOf) {
+    Column purchases = col(Orders.IS_PURCHASE);
+    if (asOf != null) {
+      purchases = purchases.and(col(Orders.ORDER_DATE).leq(lit(asOf.toString()).cast(DateType)));
+    }
     // min of a struct orders by its fields: the first purchase by time, then by order id.
     Dataset<Row> lifetimes = orders
-        .filter(col(Orders.IS_PURCHASE))
+        .filter(purchases)
         .groupBy(col(Orders.CUSTOMER_ID))
         .agg(
             min(struct(col(Orders.ORDER_TS), col(Orders.ORDER_ID), col(Orders.ORDER_DATE),

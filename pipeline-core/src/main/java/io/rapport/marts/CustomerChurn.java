@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
@@ -16,7 +15,7 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import io.rapport.config.RapportSettings.RiskBands;
-import io.rapport.intermediate.Orders;
+import io.rapport.intermediate.CustomerLifetimes;
 import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.schema.TableSpec;
@@ -76,13 +75,17 @@ public final class CustomerChurn {
    * @param thresholdDays {@code churn.threshold-days}, at least 1
    */
   public static Dataset<Row> build(Dataset<Row> factOrders, LocalDate asOf, int thresholdDays) {
+    return fromLifetimes(CustomerLifetimes.build(factOrders, asOf), asOf, thresholdDays);
+  }
+
+  /** Builds customer_churn from the customers' lifetimes ({@link CustomerLifetimes#TABLE}, as of {@code asOf}). */
+  public static Dataset<Row> fromLifetimes(Dataset<Row> lifetimes, LocalDate asOf, int thresholdDays) {
     Column asOfDate = lit(asOf.toString()).cast(DateType);
     Column churnDate = date_add(col(LAST_PURCHASE_DATE), thresholdDays + 1);
-    Dataset<Row> churn = factOrders
-        .filter(col(Orders.IS_PURCHASE).and(col(Orders.ORDER_DATE).leq(asOfDate)))
-        .groupBy(col(Orders.CUSTOMER_ID))
-        .agg(max(col(Orders.ORDER_TS)).as(LAST_PURCHASE_TS),
-            max(col(Orders.ORDER_DATE)).as(LAST_PURCHASE_DATE))
+    Dataset<Row> churn = lifetimes
+        .select(col(CustomerLifetimes.CUSTOMER_ID).as(CUSTOMER_ID),
+            col(CustomerLifetimes.LAST_PURCHASE_TS).as(LAST_PURCHASE_TS),
+            col(CustomerLifetimes.LAST_PURCHASE_DATE).as(LAST_PURCHASE_DATE))
         .withColumn(DAYS_SINCE_LAST_PURCHASE, datediff(asOfDate, col(LAST_PURCHASE_DATE)))
         .withColumn(CHURN_THRESHOLD_DAYS, lit(thresholdDays))
         .withColumn(IS_CHURNED, col(DAYS_SINCE_LAST_PURCHASE).gt(thresholdDays))

@@ -7,14 +7,11 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
@@ -23,6 +20,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.rapport.intermediate.CustomerLifetimes;
 import io.rapport.intermediate.Orders;
 import io.rapport.schema.Check;
 import io.rapport.schema.SchemaProjection;
@@ -115,28 +113,36 @@ public final class CustomerFacts {
    */
   public static Dataset<Row> build(
       Dataset<Row> factOrders, Dataset<Row> factSurveyResponses, Dataset<Row> factReviews, LocalDate asOf) {
-    Column asOfDate = lit(asOf.toString()).cast(DateType);
-    Column purchase = col(Orders.IS_PURCHASE);
+    return build(factOrders, CustomerLifetimes.build(factOrders, asOf), factSurveyResponses, factReviews, asOf);
+  }
 
-    Dataset<Row> customers = factOrders
+  /**
+   * Builds customer_facts from the customers' lifetimes ({@link CustomerLifetimes#TABLE}, as of
+   * {@code asOf}) and the money of all their orders.
+   */
+  public static Dataset<Row> build(Dataset<Row> factOrders, Dataset<Row> lifetimes,
+      Dataset<Row> factSurveyResponses, Dataset<Row> factReviews, LocalDate asOf) {
+    Column asOfDate = lit(asOf.toString()).cast(DateType);
+    Dataset<Row> money = factOrders
         .filter(col(Orders.ORDER_DATE).leq(asOfDate))
         .groupBy(col(Orders.CUSTOMER_ID))
         .agg(
-            min(when(purchase, col(Orders.ORDER_TS))).as(FIRST_PURCHASE_TS),
-            max(when(purchase, col(Orders.ORDER_TS))).as(LAST_PURCHASE_TS),
-            min(when(purchase, col(Orders.ORDER_DATE))).as("first_purchase_date"),
-            max(when(purchase, col(Orders.ORDER_DATE))).as("last_purchase_date"),
-            count(when(purchase, lit(1))).as(ORDERS),
-            countDistinct(when(purchase, col(Orders.ORDER_DATE))).as(PURCHASE_DAYS),
             sum(col(Orders.GROSS_AMOUNT)).as(GROSS_REVENUE),
             sum(col(Orders.REFUND_AMOUNT)).as(REFUND_AMOUNT),
-            sum(col(Orders.NET_AMOUNT)).as(NET_REVENUE))
-        // Customers with returns-only orders and no purchase are not customers yet (SPEC 4).
-        .filter(col(ORDERS).gt(0))
-        .withColumn(COHORT_MONTH, trunc(col("first_purchase_date"), "month"))
-        .withColumn(AVG_ORDER_VALUE, col(NET_REVENUE).cast(MONEY).divide(col(ORDERS)))
-        .withColumn(DAYS_SINCE_LAST_PURCHASE, datediff(asOfDate, col("last_purchase_date")))
-        .withColumn(TENURE_DAYS, datediff(asOfDate, col("first_purchase_date")));
+            sum(col(Orders.NET_AMOUNT)).as(NET_REVENUE));
+    // Customers with returns-only orders and no purchase are not customers yet (SPEC 4): the
+    // lifetimes hold purchasing customers only.
+    Dataset<Row> customers = lifetimes
+        .select(col(CustomerLifetimes.CUSTOMER_ID).as(CUSTOMER_ID),
+            col(CustomerLifetimes.FIRST_PURCHASE_TS).as(FIRST_PURCHASE_TS),
+            col(CustomerLifetimes.LAST_PURCHASE_TS).as(LAST_PURCHASE_TS),
+            col(CustomerLifetimes.COHORT_MONTH).as(COHORT_MONTH),
+            col(CustomerLifetimes.PURCHASE_ORDERS).as(ORDERS),
+            col(CustomerLifetimes.PURCHASE_DAYS).as(PURCHASE_DAYS),
+            datediff(asOfDate, col(CustomerLifetimes.LAST_PURCHASE_DATE)).as(DAYS_SINCE_LAST_PURCHASE),
+            datediff(asOfDate, col(CustomerLifetimes.FIRST_PURCHASE_DATE)).as(TENURE_DAYS))
+        .join(money, CUSTOMER_ID)
+        .withColumn(AVG_ORDER_VALUE, col(NET_REVENUE).cast(MONEY).divide(col(ORDERS)));
 
     String nps = StagedSchemas.SURVEY_NPS;
     Column isNps = col(StagedSchemas.SURVEY_TYPE).equalTo(nps);

@@ -15,7 +15,6 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.months_between;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.round;
@@ -30,6 +29,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 
 import io.rapport.config.CohortGrain;
 import io.rapport.config.RetentionMode;
+import io.rapport.intermediate.CustomerLifetimes;
 import io.rapport.intermediate.Orders;
 import io.rapport.schema.Check;
 import io.rapport.schema.SchemaProjection;
@@ -94,7 +94,6 @@ public final class RetentionCohorts {
           RetentionCohorts::cohortSizesDifferingFromCustomers, sum(col("difference"))))
       .build();
 
-  private static final String FIRST_DATE = "__first_purchase_date";
   private static final String LAST_PERIOD = "__last_period";
   private static final String CUSTOMERS = "__customers";
 
@@ -106,15 +105,17 @@ public final class RetentionCohorts {
    */
   public static Dataset<Row> build(
       Dataset<Row> factOrders, LocalDate asOf, RetentionMode mode, CohortGrain grain, DayOfWeek weekStart) {
+    return build(factOrders, CustomerLifetimes.build(factOrders, asOf), asOf, mode, grain, weekStart);
+  }
+
+  /** Builds retention_cohorts with each customer's cohort from their lifetime ({@link CustomerLifetimes#TABLE}). */
+  public static Dataset<Row> build(Dataset<Row> factOrders, Dataset<Row> lifetimes, LocalDate asOf,
+      RetentionMode mode, CohortGrain grain, DayOfWeek weekStart) {
     Column asOfDate = lit(asOf.toString()).cast(DateType);
 
     Dataset<Row> orders = factOrders.filter(col(Orders.ORDER_DATE).leq(asOfDate));
-    Dataset<Row> cohortOfCustomer = orders
-        .filter(col(Orders.IS_PURCHASE))
-        .groupBy(col(Orders.CUSTOMER_ID))
-        .agg(min(col(Orders.ORDER_DATE)).as(FIRST_DATE))
-        .withColumn(COHORT_MONTH, periodStart(col(FIRST_DATE), grain, weekStart))
-        .drop(FIRST_DATE);
+    Dataset<Row> cohortOfCustomer = lifetimes.select(col(CustomerLifetimes.CUSTOMER_ID).as(Orders.CUSTOMER_ID),
+        periodStart(col(CustomerLifetimes.FIRST_PURCHASE_DATE), grain, weekStart).as(COHORT_MONTH));
 
     // Cohort x period spine, periods 0..(as-of period), built lazily on the executors.
     Column lastPeriod = periodIndex(col(COHORT_MONTH), periodStart(asOfDate, grain, weekStart), grain);

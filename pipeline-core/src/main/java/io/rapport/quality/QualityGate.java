@@ -4,10 +4,12 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -26,10 +28,11 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Evaluates the checks a table declares ({@link TableSpec#checks()}) on a built frame: the audit
- * of write-audit-publish. Per table, every {@link Check.RowRule} plus the completeness of the
- * columns declared non-null is one aggregation, the key is one grouped aggregation, and each
+ * of write-audit-publish. Per table, every {@link Check.RowRule}, the completeness of the columns
+ * declared non-null and the key's uniqueness are one aggregation, and each
  * {@link Check.Reconciliation} is one query; examples of failing rows are taken in the same
- * aggregation (the smallest and largest failing key), or only when a reconciliation fails.
+ * aggregation (the smallest and largest failing key), or by one more query only when a key or a
+ * reconciliation fails.
  */
 public final class QualityGate {
   /** The implicit check of every table: no null in a column its declaration says is never null. */
@@ -47,29 +50,35 @@ public final class QualityGate {
   public static List<CheckResult> check(TableSpec table, Dataset<Row> frame, Function<String, Dataset<Row>> tables) {
     Column example = exampleKey(table);
     List<Check.RowRule> rules = new ArrayList<>();
+    Check.UniqueKey key = null;
     for (Check c : table.checks()) {
       if (c instanceof Check.RowRule r) {
         rules.add(r);
+      } else if (c instanceof Check.UniqueKey k) {
+        key = k;
       }
     }
-    Check.RowRule required = requiredColumnsPresent(table);
-    List<Check.RowRule> aggregated = new ArrayList<>(rules);
-    aggregated.add(required);
-    List<CheckResult> ruleResults = rowRules(table, frame, aggregated, example);
+    rules.add(requiredColumnsPresent(table));
+    Aggregated aggregated = aggregate(table, frame, rules, key, example);
 
     List<CheckResult> results = new ArrayList<>();
     for (Check c : table.checks()) {
       if (c instanceof Check.RowRule r) {
-        results.add(ruleResults.get(rules.indexOf(r)));
+        results.add(aggregated.rules().get(rules.indexOf(r)));
       } else if (c instanceof Check.UniqueKey k) {
-        results.add(uniqueKey(table, frame, k));
+        // Duplicates or missing keys seen in the aggregation: count them exactly, with examples.
+        results.add(aggregated.keyHolds() ? CheckResult.of(table.name(), k.name(), k.severity(), 0, k.rule() + ": holds")
+            : uniqueKey(table, frame, k));
       } else if (c instanceof Check.Reconciliation r) {
         results.add(reconciliation(table, frame, r, tables));
       }
     }
-    results.add(ruleResults.get(ruleResults.size() - 1));
+    results.add(aggregated.rules().get(rules.size() - 1));
     return results;
   }
+
+  /** The row rules' results, and whether the key can fail (a duplicate or a missing key column). */
+  private record Aggregated(List<CheckResult> rules, boolean keyHolds) {}
 
   private static Check.RowRule requiredColumnsPresent(TableSpec table) {
     List<String> required = table.columns().stream().filter(c -> !c.nullable()).map(ColumnSpec::name).toList();
@@ -78,8 +87,12 @@ public final class QualityGate {
         required.isEmpty() ? "no column is declared non-null" : "no null in " + String.join(", ", required), holds);
   }
 
-  /** All row rules in one aggregation: per rule the failing rows and the smallest and largest failing key. */
-  private static List<CheckResult> rowRules(TableSpec table, Dataset<Row> frame, List<Check.RowRule> rules, Column example) {
+  /**
+   * One aggregation for the whole table: per row rule the failing rows and the smallest and
+   * largest failing key; and for the key the rows, the distinct keys and the rows lacking a key.
+   */
+  private static Aggregated aggregate(TableSpec table, Dataset<Row> frame, List<Check.RowRule> rules,
+      Check.UniqueKey key, Column example) {
     List<Column> aggregates = new ArrayList<>();
     for (Check.RowRule r : rules) {
       Column failing = not(coalesce(r.holds(), lit(false)));
@@ -87,6 +100,11 @@ public final class QualityGate {
       aggregates.add(sum(when(failing, lit(1L)).otherwise(lit(0L))));
       aggregates.add(min(failingKey));
       aggregates.add(max(failingKey));
+    }
+    if (key != null) {
+      aggregates.add(count(lit(1)));
+      aggregates.add(countDistinct(struct(key.columns().stream().map(c -> col(c)).toArray(Column[]::new))));
+      aggregates.add(sum(when(lacking(table, key), lit(1L)).otherwise(lit(0L))));
     }
     Row row = frame.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
     List<CheckResult> results = new ArrayList<>();
@@ -96,18 +114,28 @@ public final class QualityGate {
       results.add(CheckResult.of(table.name(), r.name(), r.severity(), failures,
           detail(r.rule(), failures, row.getString(3 * i + 1), row.getString(3 * i + 2))));
     }
-    return results;
+    boolean keyHolds = true;
+    if (key != null) {
+      int k = 3 * rules.size();
+      long lackingRows = row.isNullAt(k + 2) ? 0L : row.getLong(k + 2);
+      keyHolds = row.getLong(k) == row.getLong(k + 1) && lackingRows == 0;
+    }
+    return new Aggregated(results, keyHolds);
+  }
+
+  /** A key column declared non-null is null. */
+  private static Column lacking(TableSpec table, Check.UniqueKey key) {
+    return key.columns().stream()
+        .filter(c -> table.column(c).map(s -> !s.nullable()).orElse(true))
+        .map(c -> col(c).isNull())
+        .reduce(lit(false), Column::or);
   }
 
   /** Rows sharing a key with another row, or lacking a non-null key column, counted in one grouped aggregation. */
   private static CheckResult uniqueKey(TableSpec table, Dataset<Row> frame, Check.UniqueKey key) {
     Column[] keyColumns = key.columns().stream().map(c -> col(c)).toArray(Column[]::new);
-    Column lacking = key.columns().stream()
-        .filter(c -> table.column(c).map(s -> !s.nullable()).orElse(true))
-        .map(c -> col(c).isNull())
-        .reduce(lit(false), Column::or);
     Row row = frame.groupBy(keyColumns)
-        .agg(count(lit(1)).as("_copies"), max(lacking).as("_lacking"), min(exampleOf(key.columns())).as("_key"))
+        .agg(count(lit(1)).as("_copies"), max(lacking(table, key)).as("_lacking"), min(exampleOf(key.columns())).as("_key"))
         .filter(col("_copies").gt(1).or(col("_lacking")))
         .agg(coalesce(sum(col("_copies")), lit(0L)), min(col("_key")), max(col("_key")))
         .first();

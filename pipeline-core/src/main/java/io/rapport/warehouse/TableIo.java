@@ -1,10 +1,14 @@
 package io.rapport.warehouse;
 
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
 import io.rapport.schema.TableSpec;
 import java.math.BigInteger;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -63,13 +67,21 @@ public final class TableIo {
 
   /** Writes {@code frame} as the whole content of {@code folder} and returns the rows written. */
   public static long write(Dataset<Row> frame, Path folder) {
-    oneFileIfSmall(frame).write()
+    // The rows are counted while they are written: no second job reads the files back.
+    Observation written = new Observation("rows written to " + folder.getName());
+    oneFileIfSmall(frame).observe(written, count(lit(1)).as(ROWS)).write()
         .mode(SaveMode.Overwrite)
         .option("compression", "zstd")
         .parquet(folder.toString());
-    // Counting the written files reads only Parquet footers.
-    return frame.sparkSession().read().parquet(folder.toString()).count();
+    try {
+      return ((Number) written.get().get(ROWS).get()).longValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while counting the rows written to " + folder, e);
+    }
   }
+
+  private static final String ROWS = "rows";
 
   /**
    * A small frame whose partitions do not come from a shuffle (a union of cached sources, a scan

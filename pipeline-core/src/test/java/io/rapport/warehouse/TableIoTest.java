@@ -54,6 +54,15 @@ class TableIoTest extends SparkTestSupport {
     assertEquals(3, parquetFiles(folder));
   }
 
+  @Test
+  void emptyFramesCountZeroRows() {
+    Dataset<Row> noRows = spark.createDataFrame(java.util.List.of(), SCHEMA);
+    Dataset<Row> filteredAway = sixCustomersInFourPartitions().filter("orders > 100");
+    assertEquals(0, TableIo.write(noRows, new org.apache.hadoop.fs.Path(dir.resolve("none").toString())));
+    assertEquals(0, TableIo.write(filteredAway, new org.apache.hadoop.fs.Path(dir.resolve("filtered").toString())));
+    assertEquals(0, TableIo.read(spark, new org.apache.hadoop.fs.Path(dir.resolve("filtered").toString())).count());
+  }
+
   private static long parquetFiles(Path folder) throws IOException {
     try (Stream<Path> files = Files.list(folder)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
