@@ -1,5 +1,6 @@
 package io.rapport.cli;
 
+import io.rapport.jobs.SharedSampleRun;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,12 +12,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * One run of the whole job on the bundled samples, shared by the BI tests of this JVM (a run
- * costs about a minute): the warehouse it published and the configuration that points at it.
- * The folder is removed when the JVM exits.
+ * The BI tests' view of the shared run of the whole job on the bundled samples
+ * ({@link SharedSampleRun}): the warehouse it published and the configuration that points at it.
  */
 final class ReportSampleRun {
-  static final String AS_OF = "2025-08-31";
+  static final String AS_OF = SharedSampleRun.AS_OF;
   private static ReportSampleRun shared;
 
   final Path work;
@@ -31,20 +31,11 @@ final class ReportSampleRun {
     this.exitCode = exitCode;
   }
 
+  /** The JVM's one shared sample run ({@link SharedSampleRun}), seen from the BI tests. */
   static synchronized ReportSampleRun get() {
     if (shared == null) {
-      try {
-        Path work = Files.createTempDirectory("rapport-bi-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
-        Path config = sampleConfig(work, work.resolve("warehouse"));
-        int exit = Rapport.execute("run", "--config", config.toString(), "--as-of", AS_OF);
-        shared = new ReportSampleRun(work, config, exit);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    if (shared.exitCode != 0) {
-      throw new IllegalStateException("the sample run for " + AS_OF + " failed with exit code " + shared.exitCode);
+      Path warehouse = SharedSampleRun.warehouse();
+      shared = new ReportSampleRun(warehouse.getParent(), SharedSampleRun.config(), 0);
     }
     return shared;
   }

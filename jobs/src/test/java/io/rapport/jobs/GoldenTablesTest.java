@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestInstance;
  * ./mvnw -q -o -B -pl pipeline-core,jobs -am test -Dtest='GoldenTablesTest' \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Drapport.golden.regenerate=true
  * </pre>
- * The job run is shared with {@link IndependentRecomputationTest} through {@link IndependentRunHolder}.
+ * The job run is shared with {@link IndependentRecomputationTest} through {@link SharedSampleRun}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GoldenTablesTest {
@@ -54,7 +54,7 @@ class GoldenTablesTest {
 
   @BeforeAll
   void run() {
-    IndependentRunHolder.warehouse();
+    SharedSampleRun.warehouse();
     spark = JobTestSupport.spark();
     goldenDir = JobTestSupport.projectRoot().resolve("jobs/src/test/resources/golden");
   }
@@ -99,9 +99,9 @@ class GoldenTablesTest {
 
   /** The golden text of one table: a header, the schema and the sorted rows. */
   String render(String table) {
-    Dataset<Row> df = spark.read().parquet(IndependentRunHolder.partition(table).toString());
+    Dataset<Row> df = spark.read().parquet(SharedSampleRun.partition(table).toString());
     StringBuilder sb = new StringBuilder();
-    sb.append("-- table ").append(table).append(" as of ").append(IndependentRunHolder.AS_OF).append('\n');
+    sb.append("-- table ").append(table).append(" as of ").append(SharedSampleRun.AS_OF).append('\n');
     sb.append("-- schema\n");
     for (StructField f : df.schema().fields()) {
       sb.append(f.name()).append(':').append(f.dataType().simpleString()).append('\n');

@@ -48,9 +48,9 @@ class IndependentRecomputationTest {
 
   @BeforeAll
   void runAndRecompute() {
-    IndependentRunHolder.warehouse();
+    SharedSampleRun.warehouse();
     expected = new IndependentRecomputation(JobTestSupport.projectRoot().resolve("data-samples"),
-        LocalDate.parse(IndependentRunHolder.AS_OF));
+        LocalDate.parse(SharedSampleRun.AS_OF));
     spark = JobTestSupport.spark();
     System.err.println("[independent] lines whose converted amount depends on the rounding order: "
         + expected.roundingSensitiveLines.size());
@@ -64,7 +64,7 @@ class IndependentRecomputationTest {
 
   @Test
   void manifestReconciliationMatchesOwnCountsPerSource() throws IOException {
-    Manifest m = new ObjectMapper().readValue(IndependentRunHolder.manifest().toFile(), Manifest.class);
+    Manifest m = new ObjectMapper().readValue(SharedSampleRun.manifest().toFile(), Manifest.class);
     for (String source : List.of("purchases", "surveys", "reviews")) {
       IndependentRecomputation.Accounting mine = expected.accounting.get(source);
       Manifest.SourceAccounting theirs = m.inputs().get(source);
@@ -166,7 +166,7 @@ class IndependentRecomputationTest {
    */
   private void compare(String table, List<String> keys, List<String> columns, Map<String, List<Object>> want,
       Map<String, int[]> sensitive, String filter) {
-    var df = spark.read().parquet(IndependentRunHolder.partition(table).toString());
+    var df = spark.read().parquet(SharedSampleRun.partition(table).toString());
     if (filter != null) {
       df = df.filter(filter);
     }

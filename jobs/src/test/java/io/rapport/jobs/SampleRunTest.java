@@ -49,8 +49,8 @@ class SampleRunTest {
   @BeforeAll
   void firstRun() {
     // The first run (exit 0 asserted there) is shared with the recomputation and golden tests.
-    warehouse = IndependentRunHolder.warehouse();
-    config = IndependentRunHolder.config();
+    warehouse = SharedSampleRun.warehouse();
+    config = SharedSampleRun.config();
   }
 
   @Test

@@ -9,22 +9,23 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * One real run of the job on the bundled samples per JVM, shared by
- * {@link IndependentRecomputationTest}, {@link GoldenTablesTest} and {@link SampleRunTest} (a run
- * costs about a minute). SampleRunTest's forced re-run replaces the tables with identical rows.
- * The warehouse lives in a temporary folder removed when the JVM exits.
+ * The one real run of the job on the bundled samples per JVM, shared by every job-level test that
+ * only reads its output: {@link IndependentRecomputationTest}, {@link GoldenTablesTest},
+ * {@link SampleRunTest} and the BI tests of io.rapport.cli (a run costs about a minute).
+ * SampleRunTest's forced re-run replaces the tables with identical rows. The warehouse lives in a
+ * temporary folder removed when the JVM exits.
  */
-final class IndependentRunHolder {
-  private IndependentRunHolder() {}
+public final class SharedSampleRun {
+  private SharedSampleRun() {}
 
-  static final String AS_OF = "2025-08-31";
+  public static final String AS_OF = "2025-08-31";
 
   private static Path work;
   private static Path config;
   private static RuntimeException failure;
 
   /** The warehouse of the shared run, running the job first if this JVM has not yet. */
-  static synchronized Path warehouse() {
+  public static synchronized Path warehouse() {
     if (failure != null) {
       throw failure;
     }
@@ -49,17 +50,17 @@ final class IndependentRunHolder {
   }
 
   /** The configuration of the shared run (to run the same date again). */
-  static Path config() {
+  public static Path config() {
     warehouse();
     return config;
   }
 
   /** The folder of one table's as-of partition. */
-  static Path partition(String table) {
+  public static Path partition(String table) {
     return warehouse().resolve(table).resolve("as_of_date=" + AS_OF);
   }
 
-  static Path manifest() {
+  public static Path manifest() {
     return warehouse().resolve("_runs").resolve("as_of_date=" + AS_OF).resolve("manifest.json");
   }
 
