@@ -35,7 +35,7 @@ public final class PublishStage {
       // Killed after the manifest was written and the staging area removed: the date is
       // complete; finish what came after (the report) instead of failing on missing reports.
       Manifest manifest = JsonFiles.read(run.hadoopConf(), run.layout().manifest(run.asOf()), Manifest.class);
-      RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest);
+      RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest, run.settings());
       return manifest;
     }
     Map<String, Manifest.SourceAccounting> inputs = new LinkedHashMap<>();
@@ -63,7 +63,7 @@ public final class PublishStage {
         Instant.now().toString(), inputs, outputs, facts.steps(), quality, warnings);
     run.describe(NAME, "publish");
     Publisher.publish(run.hadoopConf(), run.layout(), run.asOf(), run.staging(), tables, manifest);
-    RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest); // a report failure is only logged
+    RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest, run.settings()); // a report failure is only logged
     return manifest;
   }
 

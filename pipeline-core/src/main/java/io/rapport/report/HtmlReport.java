@@ -1,12 +1,6 @@
 package io.rapport.report;
 
 import io.rapport.catalog.Catalog;
-import io.rapport.marts.ChurnMonthly;
-import io.rapport.marts.CsatSummary;
-import io.rapport.marts.CustomerClv;
-import io.rapport.marts.NpsSummary;
-import io.rapport.marts.RetentionCohorts;
-import io.rapport.marts.ReviewSummary;
 import io.rapport.warehouse.Manifest;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +18,20 @@ public final class HtmlReport {
       td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f6f8}
       figure.chart{margin:20px 0 28px}.caption{color:#555;font-size:13px;margin:0 0 8px}
       .no-data{background:#f7f7f7;border:1px dashed #bbb;padding:16px;color:#555}
+      nav.toc{font-size:13px;margin:8px 0 4px;color:#555}nav.toc a{color:#1f3f6b}
       .warn{color:#8a5300}.fail{color:#b00020}.ok{color:#2e7d32}.meta{color:#555;font-size:13px}
       """;
 
   private HtmlReport() {}
 
+  /** The report with the default currency (USD) and CLV horizon (12 months), for rendering collected data. */
   public static String render(Manifest manifest, ReportData data) {
+    return render(ReportContext.of(manifest, data, "USD", 12), ReportSections.ALL);
+  }
+
+  /** The report of {@code sections}, ordered by part and then by list order. */
+  public static String render(ReportContext context, List<ReportSection> sections) {
+    Manifest manifest = context.manifest();
     StringBuilder html = new StringBuilder();
     String asOf = manifest.asOfDate();
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -37,33 +39,75 @@ public final class HtmlReport {
         .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n")
         .append("<h1>Rapport run report: as of ").append(Svg.escape(asOf)).append("</h1>\n")
         .append("<p class=\"meta\">Rapport ").append(Svg.escape(manifest.rapportVersion()))
-        .append(" &middot; job instance ").append(manifest.jobInstanceId())
+        .append(" &middot; money in ").append(Svg.escape(context.currency()))
+        .append(" &middot; published ").append(Svg.escape(manifest.publishedAt())).append("</p>\n");
+
+    List<ReportSection> ordered = sections.stream()
+        .sorted(java.util.Comparator.comparing(ReportSection::part))
+        .toList();
+    List<String[]> rendered = new java.util.ArrayList<>();
+    for (ReportSection section : ordered) {
+      String body;
+      try {
+        body = section.render(context);
+      } catch (RuntimeException e) { // a section is an extra: it costs itself, never the report
+        body = "<p class=\"no-data\" data-section-failed=\"" + Svg.escape(section.id()) + "\">Not available: "
+            + Svg.escape(e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("")) + ".</p>\n";
+      }
+      if (body != null && !body.isEmpty()) {
+        rendered.add(new String[] {section.id(), section.title(), body});
+      }
+    }
+    html.append("<nav class=\"toc\">");
+    for (int i = 0; i < rendered.size(); i++) {
+      html.append(i == 0 ? "" : " &middot; ").append("<a href=\"#section-").append(Svg.escape(rendered.get(i)[0]))
+          .append("\">").append(Svg.escape(rendered.get(i)[1])).append("</a>");
+    }
+    html.append("</nav>\n");
+    for (String[] s : rendered) {
+      html.append("<section id=\"section-").append(Svg.escape(s[0])).append("\">\n<h3>").append(Svg.escape(s[1]))
+          .append("</h3>\n").append(s[2]).append("</section>\n");
+    }
+    html.append("<p class=\"meta\">Written by the publish step beside the manifest (_runs/as_of_date=")
+        .append(Svg.escape(asOf)).append("/). Tables and definitions: docs/tables/.</p>\n</body>\n</html>\n");
+    return html.toString();
+  }
+
+  /** Failed checks and the run's warnings; empty when all passed and nothing was said. */
+  static String warningsAndChecks(ReportContext context) {
+    StringBuilder html = new StringBuilder();
+    quality(html, context.manifest());
+    warnings(html, context.manifest().warnings());
+    return html.toString();
+  }
+
+  /** Engineering detail: identity of the run, row accounting, step timings, published tables, input files. */
+  static String appendix(ReportContext context) {
+    Manifest manifest = context.manifest();
+    StringBuilder html = new StringBuilder();
+    html.append("<p class=\"meta\">job instance ").append(manifest.jobInstanceId())
         .append(", execution ").append(manifest.jobExecutionId())
         .append(" &middot; started ").append(Svg.escape(manifest.startedAt()))
         .append(" &middot; published ").append(Svg.escape(manifest.publishedAt()))
         .append("<br>configuration ").append(Svg.escape(manifest.configFile()))
         .append(" (SHA-256 ").append(Svg.escape(shortDigest(manifest.configDigest()))).append(")</p>\n");
-    quality(html, manifest);
-    warnings(html, manifest.warnings());
-
-    html.append("<h3>Run</h3>\n")
-        .append(Charts.rowAccounting(manifest.inputs()))
-        .append(Charts.stepTimings(manifest.steps()));
+    html.append(Charts.rowAccounting(manifest.inputs())).append(Charts.stepTimings(manifest.steps()));
     outputs(html, manifest.outputRows());
-
-    html.append("<h3>Customers</h3>\n")
-        .append(Charts.retentionHeatmap(data.cohorts(), data.problems().get(RetentionCohorts.TABLE.name())))
-        .append(Charts.churnFlows(data.churn(), data.problems().get(ChurnMonthly.TABLE.name())))
-        .append(Charts.clvByTier(data.clvTiers(), data.problems().get(CustomerClv.TABLE.name())));
-
-    html.append("<h3>Voice of the customer</h3>\n")
-        .append(Charts.npsTrend(data.nps(), data.problems().get(NpsSummary.TABLE.name())))
-        .append(Charts.csatTrend(data.csat(), data.problems().get(CsatSummary.TABLE.name())))
-        .append(Charts.ratingMix(data.ratings(), data.problems().get(ReviewSummary.TABLE.name())));
-
-    html.append("<p class=\"meta\">Written by the publish step beside the manifest (_runs/as_of_date=")
-        .append(Svg.escape(asOf)).append("/). Tables and definitions: docs/tables/.</p>\n</body>\n</html>\n");
+    files(html, manifest.inputs());
     return html.toString();
+  }
+
+  private static void files(StringBuilder html, Map<String, Manifest.SourceAccounting> inputs) {
+    if (inputs == null || inputs.isEmpty()) {
+      return;
+    }
+    html.append("<h2>Input files</h2>\n<table><tr><th>source</th><th class=\"n\">files</th><th>files read</th></tr>\n");
+    for (var e : new java.util.TreeMap<>(inputs).entrySet()) {
+      List<String> files = e.getValue().files() == null ? List.of() : e.getValue().files();
+      html.append("<tr><td>").append(Svg.escape(e.getKey())).append("</td><td class=\"n\">").append(files.size())
+          .append("</td><td>").append(Svg.escape(String.join(", ", files))).append("</td></tr>\n");
+    }
+    html.append("</table>\n");
   }
 
   private static void quality(StringBuilder html, Manifest manifest) {

@@ -1,6 +1,8 @@
 package io.rapport.report;
 
+import io.rapport.config.RapportSettings;
 import io.rapport.warehouse.Manifest;
+import io.rapport.warehouse.TableIo;
 import io.rapport.warehouse.WarehouseLayout;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,17 +26,29 @@ public final class RunReport {
   public static final String FILE_NAME = "report.html";
   private static final Logger LOG = LoggerFactory.getLogger(RunReport.class);
 
+  /** Settings with every default (currency USD, CLV horizon 12 months), for callers without a configuration. */
+  private static final RapportSettings DEFAULTS =
+      new RapportSettings(null, null, null, null, null, null, null, null, null, null, null);
+
   private RunReport() {}
 
   public static Path path(WarehouseLayout layout, LocalDate asOf) {
     return new Path(layout.runFolder(asOf), FILE_NAME);
   }
 
-  /** Builds and writes the report of a published date; returns where it was written. */
+  /** Builds and writes the report of a published date with the default settings; returns where it was written. */
   public static Path write(SparkSession spark, WarehouseLayout layout, LocalDate asOf, Manifest manifest) {
+    return write(spark, layout, asOf, manifest, DEFAULTS);
+  }
+
+  /** Builds and writes the report of a published date (currency and CLV horizon from settings). */
+  public static Path write(SparkSession spark, WarehouseLayout layout, LocalDate asOf, Manifest manifest,
+      RapportSettings settings) {
     spark.sparkContext().setJobGroup("rapport-report", "Rapport " + asOf + ": run report", false);
     ReportData data = ReportQueries.collect(spark, layout, asOf);
-    String html = HtmlReport.render(manifest, data);
+    ReportContext context = new ReportContext(manifest, data, settings.reporting().currency(),
+        settings.clv().horizonMonths(), name -> TableIo.read(spark, layout.tablePartition(name, asOf)), layout);
+    String html = HtmlReport.render(context, ReportSections.ALL);
     Path target = path(layout, asOf);
     writeText(spark.sparkContext().hadoopConfiguration(), target, html);
     return target;
@@ -42,8 +56,14 @@ public final class RunReport {
 
   /** As {@link #write}, but a failure is logged as a warning and returns null: the run stays published. */
   public static Path writeQuietly(SparkSession spark, WarehouseLayout layout, LocalDate asOf, Manifest manifest) {
+    return writeQuietly(spark, layout, asOf, manifest, DEFAULTS);
+  }
+
+  /** As {@link #write}, but a failure is logged as a warning and returns null: the run stays published. */
+  public static Path writeQuietly(SparkSession spark, WarehouseLayout layout, LocalDate asOf, Manifest manifest,
+      RapportSettings settings) {
     try {
-      Path written = write(spark, layout, asOf, manifest);
+      Path written = write(spark, layout, asOf, manifest, settings);
       LOG.info("run report written to {}", written);
       return written;
     } catch (Exception | LinkageError e) { // Spark throws checked exceptions without declaring them

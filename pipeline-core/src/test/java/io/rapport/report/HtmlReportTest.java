@@ -132,6 +132,41 @@ class HtmlReportTest {
     assertTrue(html.contains("&lt;b&gt;&quot;gold&quot; &amp; co&lt;/b&gt;"));
   }
 
+  @Test
+  void sectionsStandInPartOrderWithATableOfContentsAndAFailingSectionCostsOnlyItself() {
+    ReportSection appendixFirstInTheList = new ReportSections.Simple("late", "Late", ReportSection.Part.APPENDIX, c -> "<p>late</p>");
+    ReportSection broken = new ReportSections.Simple("broken", "Broken", ReportSection.Part.CLV, c -> {
+      throw new IllegalStateException("clv_model has no row\nsecond line");
+    });
+    ReportSection headline = new ReportSections.Simple("head", "Head", ReportSection.Part.HEADLINE,
+        c -> "<p>" + Svg.escape(c.clvLabel()) + "</p>");
+    ReportSection silent = new ReportSections.Simple("silent", "Silent", ReportSection.Part.VOICE, c -> "");
+    ReportContext context = ReportContext.of(manifestOfOneSmallRun(), ReportData.empty(), "EUR", 6);
+
+    String html = HtmlReport.render(context, List.of(appendixFirstInTheList, broken, headline, silent));
+
+    // Part order (HEADLINE < CLV < APPENDIX) wins over list order; the empty section is left out.
+    int head = html.indexOf("<section id=\"section-head\">");
+    int brokenAt = html.indexOf("<section id=\"section-broken\">");
+    int late = html.indexOf("<section id=\"section-late\">");
+    assertTrue(head > 0 && head < brokenAt && brokenAt < late, "sections out of order");
+    assertFalse(html.contains("section-silent"));
+    assertTrue(html.contains("<p>CLV, EUR, 6 months</p>"));
+    assertTrue(html.contains("data-section-failed=\"broken\">Not available: clv_model has no row.</p>"));
+    assertTrue(html.contains("<a href=\"#section-head\">Head</a> &middot; <a href=\"#section-broken\">Broken</a>"));
+  }
+
+  @Test
+  void runDetailsAreInTheAppendixAfterTheBusinessSections() {
+    String html = HtmlReport.render(manifestOfOneSmallRun(), threeMonthsOfEverything());
+
+    int appendix = html.indexOf("<section id=\"section-appendix\">");
+    assertTrue(appendix > html.indexOf("<section id=\"section-voice\">"));
+    assertTrue(html.indexOf("data-chart=\"" + Charts.STEP_TIMINGS + "\"") > appendix);
+    assertTrue(html.indexOf("data-chart=\"" + Charts.ROW_ACCOUNTING + "\"") > appendix);
+    assertTrue(html.indexOf("<td>p.csv</td>") > appendix, "input files listed in the appendix");
+  }
+
   private static int count(String text, String needle) {
     int n = 0;
     for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
