@@ -10,6 +10,8 @@ import io.rapport.marts.CsatSummary;
 import io.rapport.marts.CustomerChurn;
 import io.rapport.marts.CustomerClv;
 import io.rapport.marts.CustomerFacts;
+import io.rapport.marts.CustomerLifecycleMonthly;
+import io.rapport.marts.CustomerMonthly;
 import io.rapport.marts.CustomerSegments;
 import io.rapport.marts.FactOrders;
 import io.rapport.marts.FactReviews;
@@ -17,6 +19,7 @@ import io.rapport.marts.FactSurveyResponses;
 import io.rapport.marts.KpiMonthly;
 import io.rapport.marts.NpsSummary;
 import io.rapport.marts.RetentionCohorts;
+import io.rapport.marts.RevenueBridgeMonthly;
 import io.rapport.marts.ReviewSummary;
 import io.rapport.marts.VoiceMonthly;
 import io.rapport.schema.TableSpec;
@@ -89,7 +92,14 @@ public final class Catalog {
           in -> VoiceMonthly.build(in.table(FactSurveyResponses.TABLE), in.table(FactReviews.TABLE), in.reportingZone())),
       new Entry(KpiMonthly.TABLE, Step.MODELS,
           in -> KpiMonthly.build(in.table(FactOrders.TABLE), in.table(ChurnMonthly.TABLE), in.table(VoiceMonthly.TABLE),
-              in.asOf())));
+              in.asOf())),
+      // Growth accounting (#17): lifecycle, revenue bridge and the customer x month grid, reconciled with kpi_monthly.
+      new Entry(CustomerLifecycleMonthly.TABLE, Step.MODELS,
+          in -> CustomerLifecycleMonthly.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())),
+      new Entry(RevenueBridgeMonthly.TABLE, Step.MODELS,
+          in -> RevenueBridgeMonthly.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())),
+      new Entry(CustomerMonthly.TABLE, Step.MODELS,
+          in -> CustomerMonthly.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())));
 
   /** The tables every run publishes, in build order. */
   public static final List<TableSpec> PUBLISHED = RUN.stream().map(Entry::table).filter(TableSpec::published).toList();
