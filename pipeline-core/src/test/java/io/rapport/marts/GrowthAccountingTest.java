@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
  * customer_lifecycle_monthly, revenue_bridge_monthly and customer_monthly on one hand-made
  * history; every expected row is worked out in the comments.
  */
-class GrowthAccountingTest extends SparkTestSupport {
+public class GrowthAccountingTest extends SparkTestSupport {
 
-  static final LocalDate AS_OF = LocalDate.parse("2024-06-10");
+  public static final LocalDate AS_OF = LocalDate.parse("2024-06-10");
 
   /**
    * Jan: c1 buys 100 and c2 buys 50 (both first purchases); c3's first order is a return (-20).
@@ -33,7 +33,7 @@ class GrowthAccountingTest extends SparkTestSupport {
    * all. Jun (the as-of month, as of the 10th): c2 comes back with 70; c1's order of the 20th is
    * after the as-of date and ignored. c1 buys on the web in DE, c2 in store in FR, c3 on the web.
    */
-  static Dataset<Row> history(org.apache.spark.sql.SparkSession spark) {
+  public static Dataset<Row> history(org.apache.spark.sql.SparkSession spark) {
     return factOrders(spark,
         order("o1", "c1", "2024-01-05", "100", "0", 1),
         at(order("o2", "c2", "2024-01-09", "50", "0", 1), "store", "FR"),
