@@ -19,6 +19,7 @@ import io.rapport.marts.NpsSummary;
 import io.rapport.marts.RetentionCohorts;
 import io.rapport.marts.ReviewSummary;
 import io.rapport.marts.VoiceMonthly;
+import io.rapport.quality.RunMetrics;
 import io.rapport.schema.TableSpec;
 import io.rapport.staging.Rejects;
 import io.rapport.staging.SourceName;
@@ -89,7 +90,9 @@ public final class Catalog {
           in -> VoiceMonthly.build(in.table(FactSurveyResponses.TABLE), in.table(FactReviews.TABLE), in.reportingZone())),
       new Entry(KpiMonthly.TABLE, Step.MODELS,
           in -> KpiMonthly.build(in.table(FactOrders.TABLE), in.table(ChurnMonthly.TABLE), in.table(VoiceMonthly.TABLE),
-              in.asOf())));
+              in.asOf())),
+      // Run metrics and the anomaly gate (#15): written by the quality-gate step itself, from the tables above.
+      new Entry(RunMetrics.TABLE, Step.QUALITY_GATE, null));
 
   /** The tables every run publishes, in build order. */
   public static final List<TableSpec> PUBLISHED = RUN.stream().map(Entry::table).filter(TableSpec::published).toList();
