@@ -50,6 +50,7 @@ public final class HtmlReport {
         .append(Charts.rowAccounting(manifest.inputs()))
         .append(Charts.stepTimings(manifest.steps()));
     outputs(html, manifest.outputRows());
+    html.append(AnomalySection.render(manifest));
 
     html.append("<h3>Customers</h3>\n")
         .append(Charts.retentionHeatmap(data.cohorts(), data.problems().get(RetentionCohorts.TABLE.name())))
