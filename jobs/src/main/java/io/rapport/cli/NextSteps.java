@@ -27,7 +27,11 @@ final class NextSteps {
           + restart + ".";
       case RapportErrors.KIND_INPUT_CONTRACT -> "Fix the input named in the message, or its mapping in the configuration, then run the"
           + " same command again" + restart + ".";
-      case RapportErrors.KIND_DATA_QUALITY -> "max_reject_rate".equals(rule)
+      case RapportErrors.KIND_DATA_QUALITY -> "anomaly".equals(rule)
+          ? "Compare the flagged metrics with their baseline (docs/operations.md, Reading and overriding an anomaly): fix"
+              + " the export and run the same command again" + restart + ", or accept a known change for this run with"
+              + " --accept-anomaly METRIC."
+          : "max_reject_rate".equals(rule)
           ? "Look at the rejected rows ('rapport validate' shows a sample with reasons), fix the export or deliberately raise"
               + " the source's max-reject-rate, then run the same command again" + restart + "."
           : "Fix the data (or the configuration) behind the failed checks, then run the same command again" + restart + ".";

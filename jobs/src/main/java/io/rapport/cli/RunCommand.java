@@ -9,9 +9,12 @@ import io.rapport.warehouse.WarehouseLayout;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -29,12 +32,13 @@ import picocli.CommandLine.Option;
         "0:the date was published, or was already complete",
         "1:the run failed; run the same command again to restart it",
         "2:usage, configuration or input-contract error; fix it, then run again",
-        "3:data-quality gate failed (reject rate or a table check); nothing was published"},
+        "3:data-quality gate failed (reject rate, a table check or an anomaly); nothing was published"},
     footerHeading = "%nExamples:%n",
     footer = {
         "  rapport run                              # bundled samples, last purchase day",
         "  rapport run --as-of 2025-08-31 --config /etc/rapport/rapport.yaml",
         "  rapport run --as-of 2025-08-31 --force   # rebuild a complete date",
+        "  rapport run --as-of 2025-08-31 --accept-anomaly orders_28d   # a known drop, published anyway",
         "  rapport run --as-of 2025-08-31 --json | jq .status"})
 final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
   @Option(names = "--as-of", paramLabel = "DATE",
@@ -46,6 +50,11 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
 
   @Option(names = "--force", description = "Run again even if the date is complete; replaces its snapshot.")
   boolean force;
+
+  @Option(names = "--accept-anomaly", paramLabel = "METRIC",
+      description = "Accept this run's anomaly of METRIC (a run_metrics name, e.g. orders_28d) for this run only:"
+          + " published and recorded in the manifest. Repeatable. See docs/operations.md.")
+  List<String> acceptAnomalies = new ArrayList<>();
 
   @Option(names = "--json", description = "Print one JSON document instead of the summary (its fields: docs/json-output.md).")
   boolean json;
@@ -62,6 +71,7 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
   public Integer call() throws Exception {
     LoadedSettings loaded = Settings.load(config);
     LocalDate date = parseDate(asOf);
+    Set<String> accepted = acceptedAnomalies(acceptAnomalies);
     SparkSession spark = SparkSessions.create(loaded.settings(), "rapport run");
     try {
       if (date == null) {
@@ -70,7 +80,7 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
         System.err.println("rapport: no --as-of given; using the last purchase day in the inputs, " + date);
       }
       resolvedDate = date;
-      RunLauncher.Outcome outcome = RunLauncher.run(loaded, date, force, spark);
+      RunLauncher.Outcome outcome = RunLauncher.run(loaded, date, force, accepted, spark);
       String warehouse = loaded.settings().warehouse();
       if (json) {
         JsonOutput.print(document(outcome, warehouse));
@@ -102,6 +112,9 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
     doc.put("steps", o.steps().stream().map(RunCommand::step).toList());
     doc.put("inputs", JsonOutput.tree(o.inputs()));
     doc.put("warnings", o.manifest() == null ? List.of() : o.manifest().warnings());
+    doc.put("accepted_anomalies", o.manifest() == null ? List.of() : o.manifest().acceptedAnomalies());
+    doc.put("anomalies", o.manifest() == null ? List.of() : JsonOutput.tree(o.manifest().runMetrics().stream()
+        .filter(m -> "error".equals(m.status()) || "warning".equals(m.status())).toList()));
     doc.put("manifest_path", o.manifest() == null ? null : new WarehouseLayout(warehouse).manifest(o.asOf()).toString());
     doc.put("manifest", JsonOutput.tree(o.manifest()));
     return doc;
@@ -126,6 +139,8 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
     doc.put("steps", List.of());
     doc.put("inputs", Map.of());
     doc.put("warnings", List.of());
+    doc.put("accepted_anomalies", List.of());
+    doc.put("anomalies", List.of());
     doc.put("manifest_path", null);
     doc.put("manifest", null);
     return doc;
@@ -149,6 +164,19 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
     m.put("written", s.written());
     m.put("job_execution_id", s.jobExecutionId() == 0 ? null : s.jobExecutionId());
     return m;
+  }
+
+  /** The --accept-anomaly values: metric names, as run_metrics spells them. */
+  static Set<String> acceptedAnomalies(List<String> values) {
+    Set<String> metrics = new TreeSet<>();
+    for (String v : values) {
+      if (v == null || !v.matches("[A-Za-z0-9_.-]+")) {
+        throw new ConfigurationException("--accept-anomaly '" + v + "' is not a metric name (as in run_metrics.metric,"
+            + " e.g. orders_28d or purchases.rows_read)");
+      }
+      metrics.add(v);
+    }
+    return metrics;
   }
 
   static LocalDate parseDate(String text) {

@@ -61,6 +61,14 @@ final class RunSummary {
       out.append(String.format("  %-13s %-10s %7.1f s  %s", step.step(), step.status(), step.seconds(), step.note()).stripTrailing())
           .append(System.lineSeparator());
     }
+    if (manifest != null && !manifest.runMetrics().isEmpty()) {
+      Map<String, Long> byStatus = new java.util.TreeMap<>();
+      manifest.runMetrics().forEach(m -> byStatus.merge(m.status(), 1L, Long::sum));
+      out.append(String.format("%nRun metrics: %d (%s)%s%n", manifest.runMetrics().size(),
+          byStatus.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+              .collect(java.util.stream.Collectors.joining(", ")),
+          manifest.acceptedAnomalies().isEmpty() ? "" : "; accepted for this run: " + String.join(", ", manifest.acceptedAnomalies())));
+    }
     if (manifest != null && !manifest.warnings().isEmpty()) {
       out.append(String.format("%nWarnings%n"));
       manifest.warnings().forEach(w -> out.append("  - ").append(w).append(System.lineSeparator()));

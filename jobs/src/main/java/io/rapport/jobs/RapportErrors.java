@@ -178,7 +178,9 @@ public final class RapportErrors {
           checks.add(new Check(c.group(1), c.group(2), c.group(3)));
         }
       });
-      return new Details(kind, text, "quality_check", null, null, null, null, null, checks);
+      // Only anomalies (run_metrics) failed: the remedy differs (--accept-anomaly), so the rule says so.
+      boolean anomalies = !checks.isEmpty() && checks.stream().allMatch(c -> c.table().equals("run_metrics"));
+      return new Details(kind, text, anomalies ? "anomaly" : "quality_check", null, null, null, null, null, checks);
     }
     if (KIND_RUN_IN_PROGRESS.equals(kind)) {
       if (first.contains("embedded job repository")) {

@@ -7,11 +7,12 @@ import io.rapport.pipeline.PipelineRun;
 import io.rapport.pipeline.PublishStage;
 import io.rapport.pipeline.QualityStage;
 import io.rapport.pipeline.StageReport;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -32,7 +33,7 @@ public class RapportJobConfiguration {
   @Bean
   public Job rapportJob(JobRepository repository, PlatformTransactionManager tm, RunContext context) {
     DefaultJobParametersValidator validator =
-        new DefaultJobParametersValidator(new String[] {RunLauncher.PARAM_AS_OF}, new String[] {RunLauncher.PARAM_RERUN});
+        new DefaultJobParametersValidator(new String[] {RunLauncher.PARAM_AS_OF}, new String[] {RunLauncher.PARAM_RERUN, RunLauncher.PARAM_ACCEPT_ANOMALY});
     SimpleJobBuilder job = null;
     for (Step step : Step.values()) {
       org.springframework.batch.core.step.Step batchStep = step == Step.PUBLISH
@@ -43,22 +44,23 @@ public class RapportJobConfiguration {
     return job.build();
   }
 
-  private static Function<PipelineRun, StageReport> stage(Step step) {
+  private static BiFunction<PipelineRun, JobParameters, StageReport> stage(Step step) {
     return switch (step) {
-      case INGEST -> IngestStage::run;
-      case FACTS, MODELS -> run -> BuildStage.run(run, step);
-      case QUALITY_GATE -> QualityStage::run;
+      case INGEST -> (run, params) -> IngestStage.run(run);
+      case FACTS, MODELS -> (run, params) -> BuildStage.run(run, step);
+      case QUALITY_GATE -> (run, params) -> QualityStage.run(run, RunLauncher.acceptedAnomalies(params));
       case PUBLISH -> throw new IllegalArgumentException("publish writes a manifest, not a stage report");
     };
   }
 
   /** A step that runs one stage and reports its row counts into the step's write count. */
   private static org.springframework.batch.core.step.Step stageStep(Step step, JobRepository repository,
-      PlatformTransactionManager tm, RunContext context, Function<PipelineRun, StageReport> stage) {
+      PlatformTransactionManager tm, RunContext context, BiFunction<PipelineRun, JobParameters, StageReport> stage) {
     return new StepBuilder(step.id(), repository)
         .tasklet((contribution, chunk) -> {
           FailureInjection.maybeFail(step.id());
-          StageReport report = stage.apply(context.pipelineRun(contribution.getStepExecution()));
+          StageReport report = stage.apply(context.pipelineRun(contribution.getStepExecution()),
+              contribution.getStepExecution().getJobExecution().getJobParameters());
           // Spring Batch's step report shows rows read, filtered out (rejected, duplicate, after
           // the as-of date) and written; StepContribution has no bulk read increment.
           contribution.getStepExecution().setReadCount(

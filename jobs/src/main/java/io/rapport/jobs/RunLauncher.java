@@ -44,6 +44,11 @@ public final class RunLauncher {
   public static final String PARAM_AS_OF = "as_of_date";
   /** Identifies a forced re-run: each --force on a completed date is a new job instance. */
   public static final String PARAM_RERUN = "rerun";
+  /**
+   * The metrics whose anomaly a run accepts ({@code --accept-anomaly}), comma-separated. Not
+   * identifying: a failed run restarted with it is the same job instance, resumed at the gate.
+   */
+  public static final String PARAM_ACCEPT_ANOMALY = "accept_anomaly";
   private static final Logger LOG = LoggerFactory.getLogger(RunLauncher.class);
 
   private RunLauncher() {}
@@ -82,6 +87,12 @@ public final class RunLauncher {
       long jobExecutionId) {}
 
   public static Outcome run(LoadedSettings loaded, LocalDate asOf, boolean force, SparkSession spark) {
+    return run(loaded, asOf, force, java.util.Set.of(), spark);
+  }
+
+  /** @param acceptedAnomalies metrics whose anomaly this run accepts (empty: none) */
+  public static Outcome run(LoadedSettings loaded, LocalDate asOf, boolean force, java.util.Set<String> acceptedAnomalies,
+      SparkSession spark) {
     var settings = loaded.settings();
     WarehouseLayout layout = new WarehouseLayout(settings.warehouse());
     String url = settings.jobRepository().url();
@@ -113,6 +124,11 @@ public final class RunLauncher {
         registry.register(job);
         operator.setJobRegistry(registry);
         operator.afterPropertiesSet();
+        if (!acceptedAnomalies.isEmpty()) {
+          params = new JobParametersBuilder(params)
+              .addString(PARAM_ACCEPT_ANOMALY, String.join(",", new java.util.TreeSet<>(acceptedAnomalies)), false)
+              .toJobParameters();
+        }
         JobExecution execution = operator.start(job, params);
         return outcome(jobs, execution, spark, loaded, layout, asOf);
       }
@@ -176,6 +192,12 @@ public final class RunLauncher {
     context.register(RapportJobConfiguration.class);
     context.refresh();
     return context;
+  }
+
+  /** The accepted anomalies a job execution was started with. */
+  public static java.util.Set<String> acceptedAnomalies(JobParameters params) {
+    String value = params.getString(PARAM_ACCEPT_ANOMALY);
+    return value == null || value.isBlank() ? java.util.Set.of() : java.util.Set.of(value.split(","));
   }
 
   static JobParameters parameters(LocalDate asOf, long rerun) {

@@ -22,6 +22,7 @@ import io.rapport.marts.RetentionCohorts;
 import io.rapport.marts.RevenueBridgeMonthly;
 import io.rapport.marts.ReviewSummary;
 import io.rapport.marts.VoiceMonthly;
+import io.rapport.quality.RunMetrics;
 import io.rapport.schema.TableSpec;
 import io.rapport.staging.Rejects;
 import io.rapport.staging.SourceName;
@@ -99,7 +100,9 @@ public final class Catalog {
       new Entry(RevenueBridgeMonthly.TABLE, Step.MODELS,
           in -> RevenueBridgeMonthly.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())),
       new Entry(CustomerMonthly.TABLE, Step.MODELS,
-          in -> CustomerMonthly.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())));
+          in -> CustomerMonthly.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())),
+      // Run metrics and the anomaly gate (#15): written by the quality-gate step itself, from the tables above.
+      new Entry(RunMetrics.TABLE, Step.QUALITY_GATE, null));
 
   /** The tables every run publishes, in build order. */
   public static final List<TableSpec> PUBLISHED = RUN.stream().map(Entry::table).filter(TableSpec::published).toList();

@@ -38,6 +38,11 @@ public final class DataDictionary {
           likelihood in every run on purchase days up to the as-of date. Times are in the model time
           unit, `clv.time-unit-days` (default 7: weeks, fractional). Design choices are numbered
           CLV-01.. in [`docs/decisions/clv-metrics.md`](../decisions/clv-metrics.md)."""),
+      new Page("run-metrics.md", "run metrics and anomalies",
+          """
+          Written by the quality-gate step of every run. How an on-call engineer reads and overrides an
+          anomaly: [`docs/operations.md`](../operations.md); design choices Q1.. in
+          [`docs/decisions/anomalies.md`](../decisions/anomalies.md)."""),
       new Page("rejects.md", "rejects",
           """
           Reason codes and the rule behind each are listed in [reject-reasons.md](reject-reasons.md)."""));

@@ -42,6 +42,8 @@ public final class PublishStage {
     Map<String, Long> outputs = new LinkedHashMap<>();
     List<Manifest.QualityEntry> quality = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
+    List<Manifest.MetricEntry> runMetrics = new ArrayList<>();
+    List<String> accepted = new ArrayList<>();
     for (String stage : STAGES) {
       StageReport report = run.loadReport(stage);
       if (report == null) {
@@ -56,11 +58,13 @@ public final class PublishStage {
       });
       quality.addAll(report.quality());
       warnings.addAll(report.warnings());
+      runMetrics.addAll(report.runMetrics());
+      accepted.addAll(report.acceptedAnomalies());
     }
     List<String> tables = Publisher.stagedTables(run.hadoopConf(), run.staging());
     Manifest manifest = new Manifest(run.asOf().toString(), facts.version(), facts.jobInstanceId(),
         facts.jobExecutionId(), facts.configFile(), facts.configDigest(), facts.startedAt().toString(),
-        Instant.now().toString(), inputs, outputs, facts.steps(), quality, warnings);
+        Instant.now().toString(), inputs, outputs, facts.steps(), quality, warnings, runMetrics, accepted);
     run.describe(NAME, "publish");
     Publisher.publish(run.hadoopConf(), run.layout(), run.asOf(), run.staging(), tables, manifest);
     RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest, run.settings()); // a report failure is only logged

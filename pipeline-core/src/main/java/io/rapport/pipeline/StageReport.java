@@ -1,5 +1,6 @@
 package io.rapport.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.rapport.warehouse.Manifest;
 import java.util.List;
@@ -14,12 +15,23 @@ public record StageReport(
     @JsonProperty("rows_written") Map<String, Long> rowsWritten,
     @JsonProperty("inputs") Map<String, Manifest.SourceAccounting> inputs,
     @JsonProperty("quality") List<Manifest.QualityEntry> quality,
-    @JsonProperty("warnings") List<String> warnings) {
+    @JsonProperty("warnings") List<String> warnings,
+    @JsonProperty("run_metrics") List<Manifest.MetricEntry> runMetrics,
+    @JsonProperty("accepted_anomalies") List<String> acceptedAnomalies) {
 
+  /** The report of a stage that judges no run metric. */
+  public StageReport(String stage, Map<String, Long> rowsWritten, Map<String, Manifest.SourceAccounting> inputs,
+      List<Manifest.QualityEntry> quality, List<String> warnings) {
+    this(stage, rowsWritten, inputs, quality, warnings, null, null);
+  }
+
+  @JsonCreator
   public StageReport {
     rowsWritten = rowsWritten == null ? Map.of() : rowsWritten;
     inputs = inputs == null ? Map.of() : inputs;
     quality = quality == null ? List.of() : quality;
     warnings = warnings == null ? List.of() : warnings;
+    runMetrics = runMetrics == null ? List.of() : runMetrics;
+    acceptedAnomalies = acceptedAnomalies == null ? List.of() : acceptedAnomalies;
   }
 }

@@ -40,6 +40,9 @@ public final class ReportSections {
           + Charts.csatTrend(c.data().csat(), c.data().problems().get(CsatSummary.TABLE.name()))
           + Charts.ratingMix(c.data().ratings(), c.data().problems().get(ReviewSummary.TABLE.name())));
 
+  static final ReportSection ANOMALIES = new Simple("run-metrics", "Run metrics and anomalies",
+      ReportSection.Part.MONITORING, c -> AnomalySection.render(c.manifest()));
+
   static final ReportSection APPENDIX = new Simple("appendix", "Appendix: run details", ReportSection.Part.APPENDIX,
       HtmlReport::appendix);
 
@@ -49,5 +52,6 @@ public final class ReportSections {
       COHORTS,
       CLV,
       VOICE,
+      ANOMALIES,
       APPENDIX);
 }

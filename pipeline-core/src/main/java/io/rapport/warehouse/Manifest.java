@@ -1,5 +1,6 @@
 package io.rapport.warehouse;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,24 @@ public record Manifest(
     @JsonProperty("outputs") Map<String, Long> outputRows,
     @JsonProperty("steps") List<StepTiming> steps,
     @JsonProperty("quality") List<QualityEntry> quality,
-    @JsonProperty("warnings") List<String> warnings) {
+    @JsonProperty("warnings") List<String> warnings,
+    @JsonProperty("run_metrics") List<MetricEntry> runMetrics,
+    @JsonProperty("accepted_anomalies") List<String> acceptedAnomalies) {
+
+  @JsonCreator
+  public Manifest {
+    // Manifests written before run metrics existed have neither list.
+    runMetrics = runMetrics == null ? List.of() : List.copyOf(runMetrics);
+    acceptedAnomalies = acceptedAnomalies == null ? List.of() : List.copyOf(acceptedAnomalies);
+  }
+
+  /** A manifest without run metrics. */
+  public Manifest(String asOfDate, String rapportVersion, long jobInstanceId, long jobExecutionId, String configFile,
+      String configDigest, String startedAt, String publishedAt, Map<String, SourceAccounting> inputs,
+      Map<String, Long> outputRows, List<StepTiming> steps, List<QualityEntry> quality, List<String> warnings) {
+    this(asOfDate, rapportVersion, jobInstanceId, jobExecutionId, configFile, configDigest, startedAt, publishedAt,
+        inputs, outputRows, steps, quality, warnings, null, null);
+  }
 
   /** Row accounting of one source: read = accepted + rejected + duplicates + after_as_of. */
   public record SourceAccounting(
@@ -44,5 +62,24 @@ public record Manifest(
       @JsonProperty("severity") String severity,
       @JsonProperty("passed") boolean passed,
       @JsonProperty("failing_rows") long failingRows,
+      @JsonProperty("detail") String detail) {}
+
+  /**
+   * One row of the run's {@code run_metrics}, kept in the manifest so that later runs take their
+   * baseline from published manifests alone (no table scan), with the values behind the baseline
+   * for the run report's history.
+   */
+  public record MetricEntry(
+      @JsonProperty("metric") String metric,
+      @JsonProperty("value") Double value,
+      @JsonProperty("baseline") Double baseline,
+      @JsonProperty("lower_bound") Double lowerBound,
+      @JsonProperty("upper_bound") Double upperBound,
+      @JsonProperty("baseline_as_of_dates") List<String> baselineAsOfDates,
+      @JsonProperty("baseline_values") List<Double> baselineValues,
+      @JsonProperty("rule") String rule,
+      @JsonProperty("severity") String severity,
+      @JsonProperty("status") String status,
+      @JsonProperty("accepted") boolean accepted,
       @JsonProperty("detail") String detail) {}
 }
