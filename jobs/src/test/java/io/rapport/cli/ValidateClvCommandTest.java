@@ -57,7 +57,8 @@ class ValidateClvCommandTest {
 
     assertEquals(0, code, out);
     assertTrue(out.contains("Holdout 2025-03-01 .. 2025-08-31"), out);
-    Path folder = work.resolve("warehouse/clv_holdout/calibration_end=2025-02-28");
+    assertTrue(out.contains("pareto_nbd pred / MAE") && out.contains("mbg_nbd pred / MAE"), "models side by side: " + out);
+    Path folder = work.resolve("warehouse/clv_validation/calibration_end=2025-02-28");
     assertTrue(Files.isDirectory(folder), "missing " + folder);
 
     SparkSession spark = SparkSession.builder().master("local[2]").appName("validate-clv-test")
@@ -67,6 +68,10 @@ class ValidateClvCommandTest {
     Map<String, Row> byBucket = new HashMap<>();
     long customers = 0;
     long actual = 0;
+    // All three models, each with the same customers and actuals per bucket.
+    assertEquals(java.util.Set.of("bg_nbd", "pareto_nbd", "mbg_nbd"),
+        rows.stream().map(r -> r.<String>getAs(HoldoutValidation.MODEL)).collect(java.util.stream.Collectors.toSet()));
+    rows = rows.stream().filter(r -> "bg_nbd".equals(r.getAs(HoldoutValidation.MODEL))).toList();
     for (Row r : rows) {
       byBucket.put(r.getAs(HoldoutValidation.FREQUENCY_BUCKET), r);
       if (!r.getAs(HoldoutValidation.FREQUENCY_BUCKET).equals(HoldoutValidation.TOTAL)) {
@@ -80,6 +85,7 @@ class ValidateClvCommandTest {
     assertEquals(customers, total.<Long>getAs(HoldoutValidation.CUSTOMERS));
     assertEquals(actual, total.<Long>getAs(HoldoutValidation.ACTUAL_PURCHASES));
     assertTrue(total.<Double>getAs(HoldoutValidation.PREDICTED_PURCHASES) > 0, "no prediction");
+    assertTrue(total.<Double>getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR) > 0, "no error");
     // 2025-03-01 .. 2025-08-31 is 184 days
     assertEquals(184 / 7.0, total.<Double>getAs(HoldoutValidation.HOLDOUT_LENGTH), 1e-12);
   }

@@ -6,6 +6,7 @@ import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.marts.ChurnMonthly;
 import io.rapport.marts.ClvModelTable;
+import io.rapport.marts.ClvSegmentSummary;
 import io.rapport.marts.CsatSummary;
 import io.rapport.marts.CustomerChurn;
 import io.rapport.marts.CustomerClv;
@@ -70,9 +71,14 @@ public final class Catalog {
       new Entry(CustomerSummaries.TABLE, Step.MODELS,
           in -> CustomerSummaries.build(in.table(CustomerPurchaseDays.TABLE), in.asOf(), in.settings().clv().timeUnitDays())),
       new Entry(ClvModelTable.TABLE, Step.MODELS,
-          in -> ClvModelTable.build(in.spark(), in.clvFits().asList(), in.settings().clv().timeUnitDays())),
+          in -> ClvModelTable.build(in.spark(), in.clvFits(), in.settings().clv().timeUnitDays())),
       new Entry(CustomerClv.TABLE, Step.MODELS,
           in -> CustomerClv.build(in.table(CustomerSummaries.TABLE), in.clvFits(), in.settings().clv())),
+      // CLV model choice and intervals (#18): the backtest behind clv.model auto, segment totals with intervals.
+      new Entry(HoldoutValidation.TABLE, Step.MODELS, in -> HoldoutValidation.table(in.spark(), in.clvFits())),
+      new Entry(ClvSegmentSummary.TABLE, Step.MODELS,
+          in -> ClvSegmentSummary.build(in.table(CustomerClv.TABLE), in.table(CustomerFacts.TABLE),
+              in.table(CustomerLifetimes.TABLE), in.clvFits(), in.settings().clv(), in.asOf())),
       new Entry(CustomerChurn.TABLE, Step.MODELS,
           in -> CustomerChurn.withRisk(
               CustomerChurn.fromLifetimes(in.table(CustomerLifetimes.TABLE), in.asOf(),
@@ -108,7 +114,7 @@ public final class Catalog {
   public static final List<TableSpec> PUBLISHED = RUN.stream().map(Entry::table).filter(TableSpec::published).toList();
 
   /** Tables written by a command other than {@code run}. */
-  public static final List<TableSpec> BY_COMMANDS = List.of(HoldoutValidation.TABLE);
+  public static final List<TableSpec> BY_COMMANDS = List.of();
 
   /** The entries a step builds, in build order. */
   public static List<Entry> builtIn(Step step) {

@@ -2,13 +2,23 @@ package io.rapport.clv;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.rapport.config.ClvModelChoice;
 import io.rapport.config.RapportSettings;
 import io.rapport.intermediate.CustomerSummaries;
+import io.rapport.models.Backtest;
 import io.rapport.models.BgNbd;
 import io.rapport.models.ClvFits;
 import io.rapport.models.GammaGamma;
+import io.rapport.models.MbgNbd;
 import io.rapport.models.ModelFit;
+import io.rapport.models.ModelNames;
+import io.rapport.models.ParetoNbd;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,22 +27,225 @@ import org.apache.spark.sql.Row;
  * The CLV model step: the one place of the CLV flow that runs Spark actions. Customers are
  * aggregated in Spark into distinct (frequency, recency, t) triples with a count, and distinct
  * (frequency, monetary_value) pairs of repeat buyers with a positive value; only these
- * aggregates reach the driver, as primitive arrays, where the models are fitted.
+ * aggregates reach the driver, as primitive arrays, collected once and shared by every
+ * purchase model fitted on them.
  */
 public final class ClvFitting {
   private ClvFitting() {}
 
+  /** The purchase models in their fixed order (clv_model rows, ties of the selection). */
+  public static final List<String> ALL_PURCHASE_MODELS = List.of(ModelFit.BG_NBD, ModelNames.PARETO_NBD, ModelNames.MBG_NBD);
+
   /**
-   * Fits BG/NBD and Gamma-Gamma on customer summaries ({@link CustomerSummaries#TABLE}).
-   * Never fails for data reasons: a model that cannot be fitted comes back unconverged with the
-   * reason.
+   * The fits of a run: the configured purchase model (all three for {@code auto}) and Gamma-Gamma
+   * on the full period, and the backtest of the same models on a calibration period ending
+   * {@code clv.selection-holdout-days} before the as-of date. For {@code auto} the selected model
+   * is the one with the lowest total holdout mean absolute error among models whose calibration
+   * and full-period fits both converged (C-2). Never fails for data reasons.
+   *
+   * @param summaries customer summaries at the as-of date ({@link CustomerSummaries#TABLE})
+   * @param purchaseDays one row per customer and purchase day up to the as-of date
+   */
+  public static ClvFits fit(Dataset<Row> summaries, Dataset<Row> purchaseDays, LocalDate asOf, RapportSettings.Clv settings) {
+    List<String> models = purchaseModels(settings.model());
+    ClvFits full = fitModels(summaries, models, settings);
+    LocalDate calibrationEnd = asOf.minusDays(settings.selectionHoldoutDays());
+    Dataset<Row> calibration = CustomerSummaries.build(purchaseDays, calibrationEnd, settings.timeUnitDays());
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(summaries.sparkSession().sparkContext());
+    String previous = sc.getLocalProperty("spark.job.description");
+    List<ModelFit> calibrationFits;
+    List<Row> rows;
+    try {
+      calibrationFits = fitPurchaseModels(Triples.collect(calibration, sc, "clv: backtest aggregate of (frequency, recency, t)"),
+          models, settings.minRepeatCustomers());
+      sc.setJobDescription("clv: backtest of " + String.join(", ", models) + " on the holdout " + calibrationEnd.plusDays(1)
+          + " .. " + asOf);
+      rows = HoldoutValidation.compareModels(calibration, purchaseDays, calibrationEnd, asOf, calibrationFits,
+          settings.timeUnitDays()).collectAsList();
+    } finally {
+      sc.setJobDescription(previous);
+    }
+    Map<String, Double> mae = new LinkedHashMap<>();
+    for (String model : models) {
+      mae.put(model, rows.stream()
+          .filter(r -> model.equals(r.getAs(HoldoutValidation.MODEL)) && HoldoutValidation.TOTAL.equals(r.getAs(HoldoutValidation.FREQUENCY_BUCKET)))
+          .map(r -> r.<Double>getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR))
+          .findFirst().orElse(null));
+    }
+    List<Row> sorted = new ArrayList<>(rows);
+    sorted.sort((a, b) -> {
+      int c = Integer.compare(models.indexOf(a.<String>getAs(HoldoutValidation.MODEL)), models.indexOf(b.<String>getAs(HoldoutValidation.MODEL)));
+      if (c != 0) {
+        return c;
+      }
+      Long fa = a.getAs(HoldoutValidation.MIN_FREQUENCY);
+      Long fb = b.getAs(HoldoutValidation.MIN_FREQUENCY);
+      return Long.compare(fa == null ? Long.MAX_VALUE : fa, fb == null ? Long.MAX_VALUE : fb);
+    });
+    Backtest backtest = new Backtest(calibrationEnd, asOf, calibrationFits, sorted, mae);
+    String selected;
+    String reason;
+    if (settings.model() != ClvModelChoice.AUTO) {
+      selected = models.get(0);
+      reason = "configured (clv.model = " + selected + ")";
+    } else {
+      Selection s = select(full.purchaseFits(), calibrationFits, mae, settings.selectionHoldoutDays());
+      selected = s.model();
+      reason = s.reason();
+    }
+    return new ClvFits(full.purchaseFits(), selected, reason, full.gammaGamma(), full.frequencyMonetaryCorrelation(), backtest);
+  }
+
+  /** The purchase models a choice fits, in the fixed order. */
+  static List<String> purchaseModels(ClvModelChoice choice) {
+    return switch (choice) {
+      case AUTO -> ALL_PURCHASE_MODELS;
+      case BG_NBD -> List.of(ModelFit.BG_NBD);
+      case PARETO_NBD -> List.of(ModelNames.PARETO_NBD);
+      case MBG_NBD -> List.of(ModelNames.MBG_NBD);
+    };
+  }
+
+  record Selection(String model, String reason) {}
+
+  /**
+   * The lowest total holdout MAE among models whose calibration and full-period fits converged
+   * (ties: the earlier model in {@link #ALL_PURCHASE_MODELS}). When no model can be scored, the
+   * first converged full-period fit, else bg_nbd (unconverged: per-customer columns null).
+   */
+  static Selection select(List<ModelFit> full, List<ModelFit> calibration, Map<String, Double> mae, int holdoutDays) {
+    String best = null;
+    double bestError = Double.POSITIVE_INFINITY;
+    List<String> scores = new ArrayList<>();
+    for (ModelFit f : full) {
+      ModelFit cal = calibration.stream().filter(c -> c.model().equals(f.model())).findFirst().orElse(null);
+      Double e = mae.get(f.model());
+      if (!f.converged() || cal == null || !cal.converged() || e == null || !Double.isFinite(e)) {
+        scores.add(f.model() + " not scored (" + (!f.converged() ? "full-period fit did not converge"
+            : cal == null || !cal.converged() ? "calibration fit did not converge" : "no holdout customers") + ")");
+        continue;
+      }
+      scores.add(String.format(Locale.ROOT, "%s %.4f", f.model(), e));
+      if (e < bestError) {
+        bestError = e;
+        best = f.model();
+      }
+    }
+    String detail = "total holdout mean absolute error over the last " + holdoutDays + " days: " + String.join(", ", scores);
+    if (best != null) {
+      return new Selection(best, "auto: lowest " + detail);
+    }
+    String fallback = full.stream().filter(ModelFit::converged).map(ModelFit::model).findFirst().orElse(full.get(0).model());
+    return new Selection(fallback, "auto: no model could be scored, " + fallback + " used (" + detail + ")");
+  }
+
+  /**
+   * Fits BG/NBD and Gamma-Gamma on customer summaries ({@link CustomerSummaries#TABLE}), without
+   * backtest: the fit of {@code clv.model: bg_nbd} as timed by the benchmark and used by tests.
    */
   public static ClvFits fit(Dataset<Row> summaries, RapportSettings.Clv settings) {
+    ClvFits fits = fitModels(summaries, List.of(ModelFit.BG_NBD), settings);
+    return fits;
+  }
+
+  /**
+   * Fits the named purchase models and Gamma-Gamma on customer summaries, without backtest; the
+   * first model is the selected one. The (frequency, recency, t) triples are collected once.
+   */
+  public static ClvFits fitModels(Dataset<Row> summaries, List<String> models, RapportSettings.Clv settings) {
     int minRepeat = settings.minRepeatCustomers();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(summaries.sparkSession().sparkContext());
     String previous = sc.getLocalProperty("spark.job.description");
     try {
-      sc.setJobDescription("clv: BG/NBD aggregate of (frequency, recency, t)");
+      Triples triples = Triples.collect(summaries, sc, "clv: purchase-model aggregate of (frequency, recency, t)");
+      List<ModelFit> purchase = fitPurchaseModels(triples, models, minRepeat);
+
+      sc.setJobDescription("clv: Gamma-Gamma aggregate of (frequency, monetary_value)");
+      List<Row> pairs = summaries
+          .filter(col(CustomerSummaries.FREQUENCY).gt(0).and(col(CustomerSummaries.MONETARY_VALUE).gt(0)))
+          .groupBy(col(CustomerSummaries.FREQUENCY), col(CustomerSummaries.MONETARY_VALUE))
+          .count()
+          .collectAsList();
+      pairs = sortedByKeys(pairs, 2);
+      int m = pairs.size();
+      double[] gx = new double[m];
+      double[] z = new double[m];
+      double[] gw = new double[m];
+      for (int i = 0; i < m; i++) {
+        Row r = pairs.get(i);
+        gx[i] = ((Number) r.get(0)).doubleValue();
+        z[i] = ((Number) r.get(1)).doubleValue();
+        gw[i] = r.getLong(2);
+      }
+      ModelFit gammaGamma = GammaGamma.fit(gx, z, gw, minRepeat);
+      Double correlation = weightedCorrelation(gx, z, gw);
+      if (correlation != null && Math.abs(correlation) > CORRELATION_WARNING) {
+        String note = String.format(Locale.ROOT,
+            "frequency and monetary value of repeat buyers are correlated (r = %.3f, |r| > %.1f): Gamma-Gamma assumes"
+                + " they are independent, so expected_avg_order_value and clv may be biased", correlation, CORRELATION_WARNING);
+        gammaGamma = gammaGamma.withWarning(gammaGamma.warning() == null ? note : gammaGamma.warning() + "; " + note);
+      }
+      String first = models.get(0);
+      return new ClvFits(purchase, first, "configured (clv.model = " + first + ")", gammaGamma, correlation, null);
+    } finally {
+      sc.setJobDescription(previous);
+    }
+  }
+
+  /** Above this |correlation| of frequency and monetary value Gamma-Gamma's fit carries a warning (SPEC 5). */
+  public static final double CORRELATION_WARNING = 0.3;
+
+  /**
+   * Pearson correlation of x and z with weights w (customers per row): the correlation over
+   * customers. Null with fewer than two customers or without spread in either.
+   */
+  static Double weightedCorrelation(double[] x, double[] z, double[] w) {
+    double n = 0;
+    double sx = 0;
+    double sz = 0;
+    for (int i = 0; i < x.length; i++) {
+      n += w[i];
+      sx += w[i] * x[i];
+      sz += w[i] * z[i];
+    }
+    if (n < 2) {
+      return null;
+    }
+    double mx = sx / n;
+    double mz = sz / n;
+    double cxx = 0;
+    double czz = 0;
+    double cxz = 0;
+    for (int i = 0; i < x.length; i++) {
+      double dx = x[i] - mx;
+      double dz = z[i] - mz;
+      cxx += w[i] * dx * dx;
+      czz += w[i] * dz * dz;
+      cxz += w[i] * dx * dz;
+    }
+    if (!(cxx > 0) || !(czz > 0)) {
+      return null;
+    }
+    return cxz / Math.sqrt(cxx * czz);
+  }
+
+  private static List<ModelFit> fitPurchaseModels(Triples t, List<String> models, int minRepeat) {
+    List<ModelFit> fits = new ArrayList<>();
+    for (String model : models) {
+      fits.add(switch (model) {
+        case ModelFit.BG_NBD -> BgNbd.fit(t.x, t.tx, t.t, t.w, minRepeat);
+        case ModelNames.PARETO_NBD -> ParetoNbd.fit(t.x, t.tx, t.t, t.w, minRepeat);
+        case ModelNames.MBG_NBD -> MbgNbd.fit(t.x, t.tx, t.t, t.w, minRepeat);
+        default -> throw new IllegalArgumentException("Not a purchase model: " + model);
+      });
+    }
+    return fits;
+  }
+
+  /** Distinct (frequency, recency, t) with their customer counts, as primitive arrays in a fixed order. */
+  private record Triples(double[] x, double[] tx, double[] t, double[] w) {
+    static Triples collect(Dataset<Row> summaries, JavaSparkContext sc, String description) {
+      sc.setJobDescription(description);
       List<Row> triples = summaries
           .groupBy(col(CustomerSummaries.FREQUENCY), col(CustomerSummaries.RECENCY), col(CustomerSummaries.T))
           .count()
@@ -54,29 +267,7 @@ public final class ClvFitting {
         t[i] = ((Number) r.get(2)).doubleValue();
         w[i] = r.getLong(3);
       }
-      ModelFit bgNbd = BgNbd.fit(x, tx, t, w, minRepeat);
-
-      sc.setJobDescription("clv: Gamma-Gamma aggregate of (frequency, monetary_value)");
-      List<Row> pairs = summaries
-          .filter(col(CustomerSummaries.FREQUENCY).gt(0).and(col(CustomerSummaries.MONETARY_VALUE).gt(0)))
-          .groupBy(col(CustomerSummaries.FREQUENCY), col(CustomerSummaries.MONETARY_VALUE))
-          .count()
-          .collectAsList();
-      pairs = sortedByKeys(pairs, 2);
-      int m = pairs.size();
-      double[] gx = new double[m];
-      double[] z = new double[m];
-      double[] gw = new double[m];
-      for (int i = 0; i < m; i++) {
-        Row r = pairs.get(i);
-        gx[i] = ((Number) r.get(0)).doubleValue();
-        z[i] = ((Number) r.get(1)).doubleValue();
-        gw[i] = r.getLong(2);
-      }
-      ModelFit gammaGamma = GammaGamma.fit(gx, z, gw, minRepeat);
-      return new ClvFits(bgNbd, gammaGamma);
-    } finally {
-      sc.setJobDescription(previous);
+      return new Triples(x, tx, t, w);
     }
   }
 

@@ -62,7 +62,7 @@ public final class CustomerChurn {
       .column(CHURN_THRESHOLD_DAYS, IntegerType, REQUIRED, "days", "the configured threshold T (`churn.threshold-days`, default 90)")
       .column(IS_CHURNED, BooleanType, REQUIRED, "", "days_since_last_purchase > T")
       .column(CHURN_DATE, DateType, NULLABLE, "reporting zone", "last purchase day + T + 1 when on or before the as-of date, else null")
-      .column(P_ALIVE, DoubleType, NULLABLE, "probability", "BG/NBD probability of being alive; null until the CLV step")
+      .column(P_ALIVE, DoubleType, NULLABLE, "probability", "Probability of being alive from the selected purchase model (customer_clv.p_alive, clv_model.selected); null when that model was not fitted")
       .column(RISK_BAND, StringType, NULLABLE, "", "low / medium / high from 1 - p_alive at `churn.risk-bands` cuts (default 0.3, 0.7); null without p_alive")
       .column(LAST_PURCHASE_DATE, DateType, REQUIRED, "reporting zone", "the last purchase day (extra column)")
       .key(CUSTOMER_ID)

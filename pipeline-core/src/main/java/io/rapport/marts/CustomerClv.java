@@ -15,9 +15,9 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.rapport.config.RapportSettings;
 import io.rapport.intermediate.CustomerSummaries;
-import io.rapport.models.BgNbdParameters;
 import io.rapport.models.ClvFits;
 import io.rapport.models.GammaGammaParameters;
+import io.rapport.models.PurchaseModel;
 import io.rapport.schema.Check;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.schema.TableSpec;
@@ -39,14 +39,15 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One row per customer with at least one purchase up to the as-of date: the BG/NBD and
- * Gamma-Gamma predictions and the customer lifetime value ({@code customer_clv}, SPEC section 5).
+ * One row per customer with at least one purchase up to the as-of date: the predictions of the
+ * selected purchase model ({@code clv_model.selected}: BG/NBD by default, Pareto/NBD or MBG/NBD)
+ * and Gamma-Gamma and the customer lifetime value ({@code customer_clv}, SPEC section 5).
  *
  * <ul>
  *   <li>{@code frequency}, {@code recency}, {@code t}, {@code monetary_value},
  *       {@code historical_net_revenue}: from {@link CustomerSummaries} (model time unit);</li>
- *   <li>{@code p_alive}: BG/NBD P(alive | x, t_x, T) (1 for customers without repeat purchases);</li>
- *   <li>{@code expected_purchases}: BG/NBD E[X(t_H) | x, t_x, T] over the horizon of H =
+ *   <li>{@code p_alive}: the model's P(alive | x, t_x, T) (BG/NBD: 1 for customers without repeat purchases);</li>
+ *   <li>{@code expected_purchases}: the model's E[X(t_H) | x, t_x, T] over the horizon of H =
  *       {@code clv.horizon-months} months of 365.25/12 days, converted to time units;</li>
  *   <li>{@code expected_avg_order_value}: Gamma-Gamma E[Z | x, zbar] = p (v + x zbar) / (p x +
  *       q - 1) for customers with repeat purchases (a negative zbar counts as 0), the population
@@ -59,7 +60,7 @@ import org.apache.spark.sql.types.StructType;
  *       at a cut go to the lower tier, so equal CLVs always share a tier and a heavily tied
  *       distribution (many equal CLVs) can leave a tier empty.</li>
  * </ul>
- * When BG/NBD did not converge, p_alive, expected_purchases, clv and clv_tier are null; when
+ * When the selected purchase model did not converge, p_alive, expected_purchases, clv and clv_tier are null; when
  * Gamma-Gamma did not converge, expected_avg_order_value, clv and clv_tier are null.
  */
 public final class CustomerClv {
@@ -87,8 +88,8 @@ public final class CustomerClv {
       .column(RECENCY, DoubleType, REQUIRED, "time units", "t_x = (last purchase day - first purchase day) / time unit. 0 for one-time buyers.")
       .column(T, DoubleType, REQUIRED, "time units", "T = (as-of date - first purchase day) / time unit: the customer's observed age. Whole days, so a customer whose first purchase is on the as-of day has T = 0 (CLV-02).")
       .column(MONETARY_VALUE, StagedSchemas.MONEY, NULLABLE, "money", "Mean net amount of the repeat purchase days (every purchase day but the first); **null when frequency = 0** (CLV-03). Can be 0 (free orders) and, rarely, negative (a day whose returns exceed its sales).")
-      .column(P_ALIVE, DoubleType, NULLABLE, "probability", "BG/NBD P(alive | x, t_x, T): probability that the customer has not dropped out. 1 for one-time buyers (the model lets customers drop out only after a repeat purchase). Null when BG/NBD was not fitted.")
-      .column(EXPECTED_PURCHASES, DoubleType, NULLABLE, "purchase days", "BG/NBD E[X(t_H) | x, t_x, T]: expected repeat purchase days over the horizon, H = `clv.horizon-months` months of 365.25/12 days (CLV-05). Null when BG/NBD was not fitted.")
+      .column(P_ALIVE, DoubleType, NULLABLE, "probability", "P(alive | x, t_x, T) of the selected purchase model: probability that the customer has not dropped out. BG/NBD: 1 for one-time buyers (it lets customers drop out only after a repeat purchase); Pareto/NBD and MBG/NBD let them drop out too. Null when the model was not fitted.")
+      .column(EXPECTED_PURCHASES, DoubleType, NULLABLE, "purchase days", "E[X(t_H) | x, t_x, T] of the selected purchase model: expected repeat purchase days over the horizon, H = `clv.horizon-months` months of 365.25/12 days (CLV-05). Null when the model was not fitted.")
       .column(EXPECTED_AVG_ORDER_VALUE, StagedSchemas.MONEY, NULLABLE, "money per purchase day", "Gamma-Gamma expected mean spend of a future purchase day: p (v + x zbar) / (p x + q - 1) for repeat buyers (a negative zbar counts as 0), the population mean p v / (q - 1) for one-time buyers (CLV-04). Null when Gamma-Gamma was not fitted.")
       .column(CLV, StagedSchemas.MONEY, NULLABLE, "money", "Discounted expected net revenue over the horizon: sum over months m = 1..H of expected_avg_order_value x (E[X(m months)] - E[X(m-1 months)]) / (1 + `clv.monthly-discount-rate`)^m (CLV-05). Null when either model was not fitted.")
       .column(HISTORICAL_NET_REVENUE, StagedSchemas.MONEY, NULLABLE, "money", "Sum of the net amounts of all purchase days up to the as-of date (first day included).")
@@ -117,7 +118,7 @@ public final class CustomerClv {
    */
   public static Dataset<Row> build(Dataset<Row> summaries, ClvFits fits, RapportSettings.Clv settings) {
     Predictor predictor = new Predictor(
-        fits.bgNbdParameters().orElse(null),
+        fits.purchaseModel().orElse(null),
         fits.gammaGammaParameters().orElse(null),
         settings.horizonMonths(),
         DAYS_PER_MONTH / settings.timeUnitDays(),
@@ -166,14 +167,14 @@ public final class CustomerClv {
 
   /** The per-customer model math; serializable, holding only parameters and settings. */
   static final class Predictor implements UDF4<Long, Double, Double, BigDecimal, Row> {
-    private final BgNbdParameters bgNbd;
+    private final PurchaseModel purchaseModel;
     private final GammaGammaParameters gammaGamma;
     private final int horizonMonths;
     private final double unitsPerMonth;
     private final double monthlyDiscountRate;
 
-    Predictor(BgNbdParameters bgNbd, GammaGammaParameters gammaGamma, int horizonMonths, double unitsPerMonth, double monthlyDiscountRate) {
-      this.bgNbd = bgNbd;
+    Predictor(PurchaseModel purchaseModel, GammaGammaParameters gammaGamma, int horizonMonths, double unitsPerMonth, double monthlyDiscountRate) {
+      this.purchaseModel = purchaseModel;
       this.gammaGamma = gammaGamma;
       this.horizonMonths = horizonMonths;
       this.unitsPerMonth = unitsPerMonth;
@@ -189,11 +190,11 @@ public final class CustomerClv {
       Double pAlive = null;
       Double expectedPurchases = null;
       double[] cumulative = null;
-      if (bgNbd != null) {
-        pAlive = finite(bgNbd.probabilityAlive(x, recency, t));
+      if (purchaseModel != null) {
+        pAlive = finite(purchaseModel.probabilityAlive(x, recency, t));
         cumulative = new double[horizonMonths + 1];
         for (int m = 1; m <= horizonMonths; m++) {
-          cumulative[m] = bgNbd.conditionalExpectedPurchases(m * unitsPerMonth, x, recency, t);
+          cumulative[m] = purchaseModel.conditionalExpectedPurchases(m * unitsPerMonth, x, recency, t);
         }
         expectedPurchases = finite(cumulative[horizonMonths]);
       }

@@ -108,7 +108,7 @@ public final class BgNbd {
       warnings.add("boundary solution: r=" + p[0] + ", alpha=" + p[1] + " -> infinity (purchase rates nearly identical across customers)");
     }
     Map<String, Double> se = new LinkedHashMap<>();
-    double[] errors = InformationMatrix.standardErrors(q -> {
+    double[][] covariance = InformationMatrix.covariance(q -> {
       double[] g = new double[4];
       likelihood.evaluate(q[0], q[1], q[2], q[3], g);
       for (int i = 0; i < 4; i++) {
@@ -116,6 +116,7 @@ public final class BgNbd {
       }
       return g;
     }, p);
+    double[] errors = InformationMatrix.standardErrors(covariance);
     if (errors == null) {
       warnings.add("observed information matrix is not positive definite; standard errors unavailable");
     }
@@ -123,7 +124,7 @@ public final class BgNbd {
       se.put(names[i], errors == null ? Double.NaN : errors[i]);
     }
     return new ModelFit(ModelFit.BG_NBD, params, se, ll, customers, result.iterations(), true,
-        warnings.isEmpty() ? null : String.join("; ", warnings), null);
+        warnings.isEmpty() ? null : String.join("; ", warnings), null, covariance);
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.rapport.models;
 
-import java.io.Serializable;
 import java.util.Optional;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Optional;
  * time unit. Holds the per-customer quantities of the paper; serializable so it can travel in a
  * Spark closure.
  */
-public record BgNbdParameters(double r, double alpha, double a, double b) implements Serializable {
+public record BgNbdParameters(double r, double alpha, double a, double b) implements PurchaseModel {
 
   public static final String R = "r";
   public static final String ALPHA = "alpha";

@@ -79,11 +79,12 @@ public final class GammaGamma {
     if (est[0] > BOUNDARY || est[1] > BOUNDARY) {
       warnings.add("boundary solution: p=" + est[0] + ", q=" + est[1] + " (spend nearly identical within or across customers)");
     }
-    double[] errors = InformationMatrix.standardErrors(point -> {
+    double[][] covariance = InformationMatrix.covariance(point -> {
       double[] g = new double[3];
       likelihood.evaluate(point[0], point[1], point[2], g);
       return new double[] {-g[0], -g[1], -g[2]};
     }, est);
+    double[] errors = InformationMatrix.standardErrors(covariance);
     if (errors == null) {
       warnings.add("observed information matrix is not positive definite; standard errors unavailable");
     }
@@ -92,6 +93,6 @@ public final class GammaGamma {
       se.put(names[i], errors == null ? Double.NaN : errors[i]);
     }
     return new ModelFit(ModelFit.GAMMA_GAMMA, params, se, ll, customers, result.iterations(), true,
-        warnings.isEmpty() ? null : String.join("; ", warnings), null);
+        warnings.isEmpty() ? null : String.join("; ", warnings), null, covariance);
   }
 }

@@ -7,11 +7,31 @@ import java.util.function.Function;
  * log-likelihood at the optimum, in natural parameters, by central differences of the analytic
  * gradient, then inverted.
  */
-final class InformationMatrix {
+public final class InformationMatrix {
   private InformationMatrix() {}
 
   /** Standard errors, or null when the information matrix is not positive definite. */
   static double[] standardErrors(Function<double[], double[]> negativeLogLikelihoodGradient, double[] at) {
+    return standardErrors(covariance(negativeLogLikelihoodGradient, at));
+  }
+
+  /** Square roots of the diagonal of a covariance matrix; null for a null matrix. */
+  static double[] standardErrors(double[][] covariance) {
+    if (covariance == null) {
+      return null;
+    }
+    double[] se = new double[covariance.length];
+    for (int i = 0; i < se.length; i++) {
+      se[i] = Math.sqrt(covariance[i][i]);
+    }
+    return se;
+  }
+
+  /**
+   * The asymptotic covariance of the estimate in natural parameters (the inverse observed
+   * information matrix), or null when that matrix is not positive definite.
+   */
+  static double[][] covariance(Function<double[], double[]> negativeLogLikelihoodGradient, double[] at) {
     int n = at.length;
     double[][] h = new double[n][n];
     for (int j = 0; j < n; j++) {
@@ -33,19 +53,14 @@ final class InformationMatrix {
         h[j][i] = m;
       }
     }
-    double[][] inverse = invertPositiveDefinite(h);
-    if (inverse == null) {
-      return null;
-    }
-    double[] se = new double[n];
-    for (int i = 0; i < n; i++) {
-      se[i] = Math.sqrt(inverse[i][i]);
-    }
-    return se;
+    return invertPositiveDefinite(h);
   }
 
-  /** Inverse by Cholesky factorisation; null when the matrix is not (numerically) positive definite. */
-  static double[][] invertPositiveDefinite(double[][] m) {
+  /**
+   * The lower Cholesky factor L (L L' = m), or null when m is not (numerically) positive
+   * definite: what parameter draws from N(estimate, m) multiply standard normals by.
+   */
+  public static double[][] cholesky(double[][] m) {
     int n = m.length;
     double[][] l = new double[n][n];
     for (int i = 0; i < n; i++) {
@@ -63,6 +78,16 @@ final class InformationMatrix {
           l[i][j] = s / l[j][j];
         }
       }
+    }
+    return l;
+  }
+
+  /** Inverse by Cholesky factorisation; null when the matrix is not (numerically) positive definite. */
+  static double[][] invertPositiveDefinite(double[][] m) {
+    int n = m.length;
+    double[][] l = cholesky(m);
+    if (l == null) {
+      return null;
     }
     // inverse of L, then (L^-1)' L^-1
     double[][] li = new double[n][n];

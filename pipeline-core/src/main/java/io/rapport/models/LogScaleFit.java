@@ -76,7 +76,7 @@ final class LogScaleFit {
           "optimiser did not converge: " + result.message());
     }
     List<String> warnings = new ArrayList<>(boundaryWarnings.apply(p.clone()));
-    double[] errors = InformationMatrix.standardErrors(q -> {
+    double[][] covariance = InformationMatrix.covariance(q -> {
       double[] g = new double[k];
       likelihood.evaluate(q, g);
       for (int i = 0; i < k; i++) {
@@ -84,6 +84,7 @@ final class LogScaleFit {
       }
       return g;
     }, p);
+    double[] errors = InformationMatrix.standardErrors(covariance);
     if (errors == null) {
       warnings.add("observed information matrix is not positive definite; standard errors unavailable");
     }
@@ -92,6 +93,6 @@ final class LogScaleFit {
       se.put(names[i], errors == null ? Double.NaN : errors[i]);
     }
     return new ModelFit(model, params, se, ll, customerCount, result.iterations(), true,
-        warnings.isEmpty() ? null : String.join("; ", warnings), null);
+        warnings.isEmpty() ? null : String.join("; ", warnings), null, covariance);
   }
 }

@@ -1,6 +1,5 @@
 package io.rapport.models;
 
-import java.io.Serializable;
 import java.util.Optional;
 
 /**
@@ -8,7 +7,7 @@ import java.util.Optional;
  * gamma(r, alpha) and drop-out probabilities beta(a, b), but a customer can also drop out right
  * after the first purchase. Serializable so it can travel in a Spark closure.
  */
-public record MbgNbdParameters(double r, double alpha, double a, double b) implements Serializable {
+public record MbgNbdParameters(double r, double alpha, double a, double b) implements PurchaseModel {
 
   public static final String R = "r";
   public static final String ALPHA = "alpha";

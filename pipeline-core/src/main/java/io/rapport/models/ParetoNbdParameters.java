@@ -1,6 +1,5 @@
 package io.rapport.models;
 
-import java.io.Serializable;
 import java.util.Optional;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Optional;
  * the model's time unit. Holds the per-customer quantities of Fader &amp; Hardie's 2005 note;
  * serializable so it can travel in a Spark closure.
  */
-public record ParetoNbdParameters(double r, double alpha, double s, double beta) implements Serializable {
+public record ParetoNbdParameters(double r, double alpha, double s, double beta) implements PurchaseModel {
 
   public static final String R = "r";
   public static final String ALPHA = "alpha";

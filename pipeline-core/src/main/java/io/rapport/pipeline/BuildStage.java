@@ -32,9 +32,11 @@ public final class BuildStage {
       return warnings;
     }
     for (ModelFit fit : fits.asList()) {
+      // Only the selected purchase model and Gamma-Gamma feed the per-customer columns.
+      boolean used = fit == fits.gammaGamma() || fit.model().equals(fits.selectedModel());
       if (!fit.converged()) {
         warnings.add("CLV model " + fit.model() + " not fitted: " + fit.failureReason()
-            + "; its per-customer columns are null");
+            + (used ? "; its per-customer columns are null" : " (not selected)"));
       } else if (fit.warning() != null) {
         warnings.add("CLV model " + fit.model() + ": " + fit.warning());
       }

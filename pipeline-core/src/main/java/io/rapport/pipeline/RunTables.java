@@ -4,6 +4,7 @@ import io.rapport.catalog.RunInputs;
 import io.rapport.catalog.Step;
 import io.rapport.clv.ClvFitting;
 import io.rapport.config.RapportSettings;
+import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.models.ClvFits;
 import io.rapport.schema.TableSpec;
@@ -51,7 +52,7 @@ final class RunTables implements RunInputs {
   public ClvFits clvFits() {
     if (fits == null) {
       run.describe(Step.MODELS.id(), "clv fit");
-      fits = ClvFitting.fit(table(CustomerSummaries.TABLE), settings().clv());
+      fits = ClvFitting.fit(table(CustomerSummaries.TABLE), table(CustomerPurchaseDays.TABLE), asOf(), settings().clv());
     }
     return fits;
   }

@@ -10,6 +10,8 @@ import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.marts.FactOrders;
 import io.rapport.models.BgNbdParameters;
+import io.rapport.models.ModelFit;
+import io.rapport.models.PurchaseModel;
 import io.rapport.schema.StagedSchemas;
 import io.rapport.staging.StagingResult;
 import io.rapport.testing.SharedData;
@@ -93,6 +95,13 @@ class HoldoutValidationTest extends SparkTestSupport {
     assertBucket(rows.get("1"), 1L, 2, 2, b + c); // b none, c on 29 Jan and 25 Feb (end inclusive)
     assertBucket(rows.get("7+"), 7L, 1, 1, d);
     assertBucket(rows.get("total"), null, 4, 4, a + b + c + d); // e (new in the holdout) is not counted
+    // Actual holdout days: a 1 (26 Feb is after the end, 10 Feb counts), b 0, c 2, d 1.
+    assertEquals(Math.abs(a - 1), rows.get("0").<Double>getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR), 1e-9);
+    assertEquals((Math.abs(b - 0) + Math.abs(c - 2)) / 2, rows.get("1").<Double>getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR), 1e-9);
+    assertEquals((Math.abs(a - 1) + Math.abs(b) + Math.abs(c - 2) + Math.abs(d - 1)) / 4,
+        rows.get("total").<Double>getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR), 1e-9);
+    assertEquals("bg_nbd", rows.get("total").getAs(HoldoutValidation.MODEL));
+    assertEquals(Date.valueOf("2024-01-28"), rows.get("total").getAs(HoldoutValidation.CALIBRATION_END));
     Row total = rows.get("total");
     assertEquals(Date.valueOf("2024-01-29"), total.getAs(HoldoutValidation.HOLDOUT_START));
     assertEquals(Date.valueOf("2024-02-25"), total.getAs(HoldoutValidation.HOLDOUT_END));
@@ -111,6 +120,7 @@ class HoldoutValidationTest extends SparkTestSupport {
     assertEquals(4L, rows.get("total").<Long>getAs(HoldoutValidation.ACTUAL_PURCHASES));
     assertNull(rows.get("total").getAs(HoldoutValidation.PREDICTED_PURCHASES));
     assertNull(rows.get("1").getAs(HoldoutValidation.PREDICTED_MEAN));
+    assertNull(rows.get("total").getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR));
   }
 
   @Test
@@ -197,6 +207,32 @@ class HoldoutValidationTest extends SparkTestSupport {
       double pm = r.getAs(HoldoutValidation.PREDICTED_MEAN);
       assertTrue(Math.abs(pm - am) <= 0.3 * am, "bucket " + bucket + ": predicted " + pm + " vs actual " + am);
     }
+
+    // validate-clv reports the three purchase models side by side: each has its nine rows, the
+    // same customers and actuals, and its own prediction, recomputed here from the published
+    // summaries with that model's calibration fit.
+    for (String model : List.of("pareto_nbd", "mbg_nbd")) {
+      ModelFit fit = result.fits().fit(model).orElseThrow();
+      assertTrue(fit.converged(), () -> model + ": " + fit.failureReason());
+      PurchaseModel m = PurchaseModel.from(fit).orElseThrow();
+      Map<String, Row> byModel = byBucket(result.table(), model);
+      assertEquals(rows.keySet(), byModel.keySet());
+      Row modelTotal = byModel.get("total");
+      assertEquals(customers, modelTotal.<Long>getAs(HoldoutValidation.CUSTOMERS));
+      assertEquals(actual, modelTotal.<Long>getAs(HoldoutValidation.ACTUAL_PURCHASES));
+      double expectedModelTotal = 0;
+      for (String line : summary.subList(1, summary.size())) {
+        String[] f = line.trim().split(",");
+        expectedModelTotal += m.conditionalExpectedPurchases(39, Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+            Double.parseDouble(f[3]));
+      }
+      double modelPredicted = modelTotal.getAs(HoldoutValidation.PREDICTED_PURCHASES);
+      assertEquals(expectedModelTotal, modelPredicted, 1e-3 * expectedModelTotal, model);
+      System.out.printf("CDNOW holdout %s: predicted %.1f vs actual %d, MAE %.4f%n", model, modelPredicted, actual,
+          modelTotal.<Double>getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR));
+    }
+    System.out.printf("CDNOW holdout bg_nbd: predicted %.1f vs actual %d, MAE %.4f%n", predicted, actual,
+        total.<Double>getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR));
   }
 
   private static List<String> readLines(String relative) {
@@ -244,9 +280,15 @@ class HoldoutValidationTest extends SparkTestSupport {
   }
 
   private static Map<String, Row> byBucket(Dataset<Row> frame) {
+    return byBucket(frame, "bg_nbd");
+  }
+
+  private static Map<String, Row> byBucket(Dataset<Row> frame, String model) {
     Map<String, Row> out = new HashMap<>();
     for (Row r : frame.collectAsList()) {
-      out.put(r.getAs(HoldoutValidation.FREQUENCY_BUCKET), r);
+      if (model.equals(r.getAs(HoldoutValidation.MODEL))) {
+        assertNull(out.put(r.getAs(HoldoutValidation.FREQUENCY_BUCKET), r), "one row per model and bucket");
+      }
     }
     return out;
   }

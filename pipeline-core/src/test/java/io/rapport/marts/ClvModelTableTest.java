@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rapport.models.ClvFits;
 import io.rapport.models.ModelFit;
 import io.rapport.testing.SparkTestSupport;
 import java.util.Arrays;
@@ -35,7 +36,7 @@ class ClvModelTableTest extends SparkTestSupport {
   @Test
   void oneRowPerModelWithParametersAsMaps() {
     ModelFit failed = ModelFit.failed(ModelFit.GAMMA_GAMMA, 5, "too few repeat buyers with a positive mean repeat value: 5, at least 20 needed");
-    Dataset<Row> out = ClvModelTable.build(spark, List.of(convergedBgNbdWithAWarning(), failed), 7.0);
+    Dataset<Row> out = ClvModelTable.build(spark, new ClvFits(convergedBgNbdWithAWarning(), failed), 7.0);
 
     assertEquals(Arrays.asList(ClvModelTable.TABLE.schema().fieldNames()), Arrays.asList(out.schema().fieldNames()));
     assertEquals(ClvModelTable.TABLE.schema().toString(), out.schema().toString());
@@ -59,6 +60,9 @@ class ClvModelTableTest extends SparkTestSupport {
     assertNull(bg.get(8));
     assertEquals("week", bg.getString(9));
     assertEquals(7.0, bg.getDouble(10));
+    assertTrue(bg.<Boolean>getAs(ClvModelTable.SELECTED));
+    assertEquals("configured (clv.model = bg_nbd)", bg.getAs(ClvModelTable.SELECTION_REASON));
+    assertNull(bg.getAs(ClvModelTable.FREQUENCY_MONETARY_CORRELATION)); // a spend-model column
 
     Row gg = rows.get(1);
     assertEquals("gamma_gamma", gg.getString(0));
@@ -66,6 +70,25 @@ class ClvModelTableTest extends SparkTestSupport {
     assertNull(gg.get(3)); // no log-likelihood
     assertFalse(gg.getBoolean(6));
     assertEquals("too few repeat buyers with a positive mean repeat value: 5, at least 20 needed", gg.getString(8));
+    assertTrue(gg.<Boolean>getAs(ClvModelTable.SELECTED)); // Gamma-Gamma is always behind clv
+    assertNull(gg.getAs(ClvModelTable.SELECTION_REASON));
+  }
+
+  @Test
+  void autoMarksOnlyTheSelectedPurchaseModelAndCarriesTheCorrelation() {
+    ModelFit pareto = new ModelFit("pareto_nbd", Map.of("r", 0.55), Map.of(), -9595.0, 2357, 30, true, null, null);
+    ModelFit gg = new ModelFit(ModelFit.GAMMA_GAMMA, Map.of("p", 6.25), Map.of(), -1.0, 946, 12, true, null, null);
+    ClvFits fits = new ClvFits(List.of(convergedBgNbdWithAWarning(), pareto), "pareto_nbd", "auto: lowest error", gg, 0.11, null);
+
+    Map<String, Row> rows = new java.util.HashMap<>();
+    ClvModelTable.build(spark, fits, 7.0).collectAsList().forEach(r -> rows.put(r.getString(0), r));
+
+    assertFalse(rows.get("bg_nbd").<Boolean>getAs(ClvModelTable.SELECTED));
+    assertNull(rows.get("bg_nbd").getAs(ClvModelTable.SELECTION_REASON));
+    assertTrue(rows.get("pareto_nbd").<Boolean>getAs(ClvModelTable.SELECTED));
+    assertEquals("auto: lowest error", rows.get("pareto_nbd").getAs(ClvModelTable.SELECTION_REASON));
+    assertTrue(rows.get("gamma_gamma").<Boolean>getAs(ClvModelTable.SELECTED));
+    assertEquals(0.11, rows.get("gamma_gamma").<Double>getAs(ClvModelTable.FREQUENCY_MONETARY_CORRELATION));
   }
 
   @Test
