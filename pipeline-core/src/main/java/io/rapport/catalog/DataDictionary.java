@@ -38,6 +38,11 @@ public final class DataDictionary {
           likelihood in every run on purchase days up to the as-of date. Times are in the model time
           unit, `clv.time-unit-days` (default 7: weeks, fractional). Design choices are numbered
           CLV-01.. in [`docs/decisions/clv-metrics.md`](../decisions/clv-metrics.md)."""),
+      new Page("growth-tables.md", "growth accounting tables",
+          """
+          Lifecycle, revenue bridge and the customer x month grid, one consistent set of definitions
+          reconciled by the quality gate with kpi_monthly, churn_monthly and customer_facts. Design
+          choices are numbered G1.. in [`docs/decisions/growth-metrics.md`](../decisions/growth-metrics.md)."""),
       new Page("run-metrics.md", "run metrics and anomalies",
           """
           Written by the quality-gate step of every run. How an on-call engineer reads and overrides an
