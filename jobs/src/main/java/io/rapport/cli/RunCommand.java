@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
         "  rapport run --as-of 2025-08-31 --config /etc/rapport/rapport.yaml",
         "  rapport run --as-of 2025-08-31 --force   # rebuild a complete date",
         "  rapport run --as-of 2025-08-31 --accept-anomaly orders_28d   # a known drop, published anyway",
+        "  rapport run --full-refresh               # restage every input file, then run",
         "  rapport run --as-of 2025-08-31 --json | jq .status"})
 final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
   @Option(names = "--as-of", paramLabel = "DATE",
@@ -55,6 +56,10 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
       description = "Accept this run's anomaly of METRIC (a run_metrics name, e.g. orders_28d) for this run only:"
           + " published and recorded in the manifest. Repeatable. See docs/operations.md.")
   List<String> acceptAnomalies = new ArrayList<>();
+
+  @Option(names = "--full-refresh", description = "Restage every input file instead of only the new or changed ones"
+      + " (forgets the staged history under <warehouse>/_staged first).")
+  boolean fullRefresh;
 
   @Option(names = "--json", description = "Print one JSON document instead of the summary (its fields: docs/json-output.md).")
   boolean json;
@@ -74,8 +79,15 @@ final class RunCommand implements Callable<Integer>, JsonOutput.JsonCommand {
     Set<String> accepted = acceptedAnomalies(acceptAnomalies);
     SparkSession spark = SparkSessions.create(loaded.settings(), "rapport run");
     try {
+      org.apache.hadoop.fs.Path stagedRoot = Staging.stagedRoot(loaded.settings().warehouse());
+      if (fullRefresh) {
+        // Once, before anything reads the staged history: the default as-of date and the ingest step
+        // then stage every file; a restarted run carries on from what was staged.
+        Staging.forgetStaged(spark, stagedRoot);
+        System.err.println("rapport: --full-refresh: every input file is staged again");
+      }
       if (date == null) {
-        date = Staging.latestEventDate(spark, loaded.settings()).orElseThrow(() -> new ConfigurationException(
+        date = Staging.latestEventDate(spark, loaded.settings(), stagedRoot).orElseThrow(() -> new ConfigurationException(
             "Cannot choose an as-of date: the purchases input has no valid purchase; pass --as-of DATE"));
         System.err.println("rapport: no --as-of given; using the last purchase day in the inputs, " + date);
       }

@@ -15,12 +15,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Step 1, ingest and validate: stages every source (read, map, validate, de-duplicate, cut at
- * the as-of date), keeps the accepted rows for the next step and writes {@code rejects}.
+ * Step 1, ingest and validate: stages every source's new and changed files into the staged
+ * history under {@code <warehouse>/_staged} (read, map, validate once per file), cuts the whole
+ * history at the as-of date and de-duplicates it, keeps the accepted rows for the next step and
+ * writes {@code rejects}.
  */
 public final class IngestStage {
   public static final String NAME = Step.INGEST.id();
@@ -34,9 +37,14 @@ public final class IngestStage {
     byte[] pseudonymKey = settings.privacy().pseudonymiseCustomerIds() ? Pseudonymiser.key(settings.privacy()) : null;
     Dataset<Row> rejects = run.spark().createDataFrame(List.of(), Rejects.TABLE.schema());
     List<StagingResult> cached = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     for (SourceName source : SourceName.values()) {
       run.describe(NAME, "stage " + source.id());
-      StagingResult staged = Staging.stage(run.spark(), source, settings, run.asOf());
+      StagingResult staged = Staging.stage(run.spark(), source, settings, run.asOf(),
+          Staging.stagedRoot(settings.warehouse()), new Path(new Path(run.staging(), "_work"), "_cut_" + source.id()));
+      if (staged.note() != null) {
+        notes.add(staged.note());
+      }
       cached.add(staged);
       Dataset<Row> accepted = pseudonymKey == null ? staged.accepted()
           : Pseudonymiser.withPseudonymousCustomerIds(staged.accepted(), pseudonymKey);
@@ -51,7 +59,7 @@ public final class IngestStage {
     rows.put(Rejects.TABLE.name(), run.write(Rejects.TABLE, rejects));
     // The next steps read the written Parquet; keeping the staging caches would only crowd the heap.
     cached.forEach(StagingResult::unpersist);
-    StageReport report = new StageReport(NAME, rows, inputs, List.of(), List.of());
+    StageReport report = new StageReport(NAME, rows, inputs, List.of(), notes);
     run.saveReport(report);
     return report;
   }

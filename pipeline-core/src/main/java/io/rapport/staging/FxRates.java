@@ -61,12 +61,12 @@ final class FxRates {
         throw new InputContractException(contract.missingMessage(l.file(), missing, l.columns()));
       }
     }
-    Dataset<Row> raw = SourceReader.read(spark, contract, layouts);
-    if (raw == null) {
+    SourceReader.Read read = SourceReader.read(spark, contract, layouts);
+    if (read == null) {
       throw new InputContractException("Cannot read fx-rates: every file matched by " + fx.path() + " is empty");
     }
-    Dataset<Row> parsed = raw
-        .select(contract.canonicalValues(SourceReader.exportColumns(layouts)).toArray(Column[]::new))
+    Dataset<Row> parsed = read.frame()
+        .select(contract.canonicalValues(read.exportColumns()).toArray(Column[]::new))
         .withColumn("_fx_date_text", trim(col("date").cast(DataTypes.StringType)))
         .withColumn("_fx_rate_text", trim(col("rate").cast(DataTypes.StringType)))
         .select(

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -35,11 +35,19 @@ final class InputFiles {
    * starting with {@code _} or {@code .} ({@code _SUCCESS}, {@code .crc}) are skipped.
    */
   static List<String> resolve(String sourceId, String path, Configuration conf) {
+    return list(sourceId, path, conf).stream().map(Listed::path).toList();
+  }
+
+  /** One data file and its identity for the staged-files ledger: path, size, modification time. */
+  record Listed(String path, long size, long modified) {}
+
+  /** {@link #resolve} with each file's size and modification time (from the same listing, no extra call). */
+  static List<Listed> list(String sourceId, String path, Configuration conf) {
     try {
       Path pattern = new Path(path);
       FileSystem fs = pattern.getFileSystem(conf);
       FileStatus[] matches = fs.globStatus(pattern);
-      TreeSet<String> files = new TreeSet<>();
+      TreeMap<String, Listed> files = new TreeMap<>();
       if (matches == null) {
         return List.of();
       }
@@ -49,17 +57,21 @@ final class InputFiles {
           while (it.hasNext()) {
             LocatedFileStatus f = it.next();
             if (f.isFile() && isDataFile(f.getPath())) {
-              files.add(f.getPath().toString());
+              files.put(f.getPath().toString(), listed(f));
             }
           }
         } else if (isDataFile(status.getPath())) {
-          files.add(status.getPath().toString());
+          files.put(status.getPath().toString(), listed(status));
         }
       }
-      return List.copyOf(files);
+      return List.copyOf(files.values());
     } catch (IOException e) {
       throw new InputContractException("Cannot read " + sourceId + ": listing path " + path + " failed: " + e.getMessage());
     }
+  }
+
+  private static Listed listed(FileStatus f) {
+    return new Listed(f.getPath().toString(), f.getLen(), f.getModificationTime());
   }
 
   private static boolean isDataFile(Path p) {

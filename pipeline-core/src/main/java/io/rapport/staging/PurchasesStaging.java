@@ -13,16 +13,13 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import io.rapport.staging.Rules.Rule;
 import java.math.BigDecimal;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +57,9 @@ final class PurchasesStaging {
   /**
    * @param canonical canonical values (see {@link SourceContract#canonicalValues}) with origin columns
    * @param rates exchange-rate validity ranges from {@link FxRates#ranges}, or null without a rates file
-   * @param lineNumberPresent whether line_number is part of the natural key
    */
   static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String reportingCurrency,
-      ZoneId reportingZone, String defaultCurrency, Dataset<Row> rates, boolean lineNumberPresent, String format) {
+      ZoneId reportingZone, String defaultCurrency, Dataset<Row> rates, String format) {
     String fallbackCurrency = defaultCurrency == null ? reportingCurrency : defaultCurrency;
     Column statusText = lower(col(STATUS_TEXT));
     Column status = when(col(STATUS_TEXT).isNull(), lit(STATUS_COMPLETED))
@@ -155,21 +151,6 @@ final class PurchasesStaging {
     out.put(COUNTRY, text(COUNTRY));
     out.put(SOURCE_FILE, col(SourceReader.FILE));
 
-    List<Column> key = new ArrayList<>();
-    List<Column> wholeRow = new ArrayList<>();
-    out.forEach((name, value) -> {
-      if (!name.equals(SOURCE_FILE)) {
-        wholeRow.add(value.as(name));
-      }
-    });
-    Column rowJson = to_json(struct(wholeRow.toArray(Column[]::new)));
-    if (lineNumberPresent) {
-      // (order_id, line_number); a line without a number falls back to its whole row.
-      key.add(col("_t_order_id"));
-      key.add(coalesce(col("_t_line_number").cast(DataTypes.StringType), rowJson));
-    } else {
-      key.add(rowJson);
-    }
-    return new Validated(df, out, col("_t_order_ts"), key);
+    return new Validated(df, out, col("_t_order_ts"));
   }
 }

@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.rapport.staging.Rules.Rule;
-import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,8 @@ import org.apache.spark.sql.Row;
 final class ReviewsStaging {
   private ReviewsStaging() {}
 
-  /** @param cutoff the first instant after the as-of date, or null for no cut */
-  static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String format, Timestamp cutoff) {
+  /** replied_at is staged as read; the as-of cut hides a reply after the as-of date ({@link Staging}). */
+  static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String format) {
     Dataset<Row> df = canonical
         .withColumn("_t_review_id", text(REVIEW_ID))
         .withColumn("_t_created_text", text(CREATED_AT))
@@ -50,8 +49,6 @@ final class ReviewsStaging {
             quoted("rating", col("_t_rating_text"), "is outside 1..5")));
     df = Rules.withReason(df, rules);
 
-    Column replied = cutoff == null ? col("_t_replied_at")
-        : when(col("_t_replied_at").lt(lit(cutoff)), col("_t_replied_at"));
     Map<String, Column> out = new LinkedHashMap<>();
     out.put(REVIEW_ID, col("_t_review_id"));
     out.put(CUSTOMER_ID, text(CUSTOMER_ID));
@@ -62,8 +59,8 @@ final class ReviewsStaging {
     out.put(TITLE, freeText(TITLE));
     out.put(TEXT, freeText(TEXT));
     out.put(CREATED_AT, col("_t_created_at"));
-    out.put(REPLIED_AT, replied);
+    out.put(REPLIED_AT, col("_t_replied_at"));
     out.put(SOURCE_FILE, col(SourceReader.FILE));
-    return new Validated(df, out, col("_t_created_at"), List.of(col("_t_review_id")));
+    return new Validated(df, out, col("_t_created_at"));
   }
 }

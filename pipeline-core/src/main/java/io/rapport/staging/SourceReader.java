@@ -1,8 +1,16 @@
 package io.rapport.staging;
 
-import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.raise_error;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
 
 import io.rapport.config.SourceFormat;
 import java.io.IOException;
@@ -17,6 +25,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,7 +49,7 @@ final class SourceReader {
   private SourceReader() {}
 
   static final String CORRUPT = "_corrupt_record";
-  static final String FILE = "_source_file";
+  static final String FILE = "_file_index";
   static final String ORDER = "_row_order";
 
   /** One file's columns; {@code empty} for a file with no rows and no header. */
@@ -105,30 +114,82 @@ final class SourceReader {
   }
 
   /**
-   * Reads the non-empty files. CSV files are grouped by header so that files with the same columns
-   * in another order are still read by name; groups are combined by column name.
+   * The rows read: {@code frame} has the union of the export columns, {@link #CORRUPT},
+   * {@link #FILE} (the file's index) and {@link #ORDER}; {@code rawJson} is, over that frame, the
+   * row's own file's columns as JSON (so a reject's raw record does not depend on which other
+   * files were read with it), evaluated only where it is used.
    */
-  static Dataset<Row> read(SparkSession spark, SourceContract contract, List<FileLayout> layouts) {
+  record Read(Dataset<Row> frame, List<String> exportColumns, List<Group> groups) {
+    /** The raw record JSON, with each export column's value given by {@code column} (it may be renamed downstream). */
+    Column rawJson(java.util.function.Function<String, Column> column) {
+      Column out = null;
+      for (Group g : groups) {
+        Column json = json(g.columns(), column);
+        if (groups.size() == 1) {
+          return json;
+        }
+        Column inGroup = col(FILE).isin(g.indexes().toArray());
+        out = out == null ? when(inGroup, json) : out.when(inGroup, json);
+      }
+      return out;
+    }
+  }
+
+  /** Files with the same columns, read by one scan. */
+  record Group(List<String> columns, List<Integer> indexes) {}
+
+  /** {@link #read(SparkSession, SourceContract, List, Map)} with indexes in file order. */
+  static Read read(SparkSession spark, SourceContract contract, List<FileLayout> layouts) {
+    Map<String, Integer> index = new HashMap<>();
+    for (FileLayout l : layouts) {
+      index.putIfAbsent(l.file(), index.size());
+    }
+    return read(spark, contract, layouts, index);
+  }
+
+  /**
+   * Reads the non-empty files in one Spark scan per layout (files with the same columns), combined
+   * by column name; {@code index} gives each file's {@link #FILE} value. Null when every file is empty.
+   */
+  static Read read(SparkSession spark, SourceContract contract, List<FileLayout> layouts, Map<String, Integer> index) {
     List<FileLayout> nonEmpty = layouts.stream().filter(l -> !l.empty()).toList();
     if (nonEmpty.isEmpty()) {
       return null;
     }
-    Map<String, String> options = contract.settings.options();
-    SourceFormat format = contract.settings.format();
-    if (format == SourceFormat.PARQUET) {
-      Dataset<Row> df = spark.read().options(options).option("mergeSchema", "true")
-          .parquet(nonEmpty.stream().map(FileLayout::file).toArray(String[]::new));
-      return withOrigin(df.withColumn(CORRUPT, lit(null).cast(DataTypes.StringType)));
-    }
-    if (format == SourceFormat.JSONL) {
-      StructType schema = stringSchema(exportColumns(nonEmpty));
-      Dataset<Row> df = permissive(spark.read().options(options), schema)
-          .json(nonEmpty.stream().map(FileLayout::file).toArray(String[]::new));
-      return withOrigin(df);
-    }
     Map<List<String>, List<String>> groups = new LinkedHashMap<>();
     for (FileLayout l : nonEmpty) {
       groups.computeIfAbsent(l.columns(), k -> new ArrayList<>()).add(l.file());
+    }
+    Map<String, String> options = readerOptions(contract);
+    SourceFormat format = contract.settings.format();
+    Dataset<Row> all = null;
+    List<Group> out = new ArrayList<>();
+    for (Map.Entry<List<String>, List<String>> g : groups.entrySet()) {
+      String[] files = g.getValue().toArray(String[]::new);
+      Dataset<Row> df = switch (format) {
+        case PARQUET -> spark.read().options(options).parquet(files).withColumn(CORRUPT, lit(null).cast(DataTypes.StringType));
+        case JSONL -> permissive(spark.read().options(options), stringSchema(g.getKey())).json(files);
+        default -> permissive(spark.read().options(options), stringSchema(g.getKey())).csv(files);
+      };
+      df = withOrigin(df, g.getValue(), index);
+      out.add(new Group(g.getKey(), g.getValue().stream().map(index::get).toList()));
+      all = all == null ? df : all.unionByName(df, true);
+    }
+    return new Read(all, exportColumns(nonEmpty), List.copyOf(out));
+  }
+
+  private static Column json(List<String> columns, java.util.function.Function<String, Column> column) {
+    if (columns.isEmpty()) {
+      return lit(null).cast(DataTypes.StringType);
+    }
+    Column[] cols = columns.stream().map(c -> column.apply(c).as(c)).toArray(Column[]::new);
+    return to_json(struct(cols), Map.of("ignoreNullFields", "false"));
+  }
+
+  private static Map<String, String> readerOptions(SourceContract contract) {
+    Map<String, String> options = contract.settings.options();
+    if (contract.settings.format() != SourceFormat.CSV) {
+      return options;
     }
     Map<String, String> csvOptions = new HashMap<>();
     csvOptions.put("header", "true");
@@ -138,13 +199,12 @@ final class SourceReader {
       csvOptions.keySet().removeIf(k -> k.equalsIgnoreCase(e.getKey()));
       csvOptions.put(e.getKey(), e.getValue());
     }
-    Dataset<Row> all = null;
-    for (Map.Entry<List<String>, List<String>> g : groups.entrySet()) {
-      Dataset<Row> df = withOrigin(permissive(spark.read().options(csvOptions), stringSchema(g.getKey()))
-          .csv(g.getValue().toArray(String[]::new)));
-      all = all == null ? df : all.unionByName(df, true);
-    }
-    return all;
+    return csvOptions;
+  }
+
+  /** The URI Spark's scan reports for a file ({@code _metadata.file_path}). */
+  static String scanPath(String file) {
+    return new Path(file).toUri().toString();
   }
 
   private static DataFrameReader permissive(DataFrameReader reader, StructType schema) {
@@ -159,9 +219,18 @@ final class SourceReader {
     return schema.add(CORRUPT, DataTypes.StringType, true);
   }
 
-  private static Dataset<Row> withOrigin(Dataset<Row> df) {
-    // Row order within one read follows file order within a file (splits of a file keep their
+  private static Dataset<Row> withOrigin(Dataset<Row> df, List<String> files, Map<String, Integer> index) {
+    // The file's index by a lookup of the scan's own file path; a path the map lacks fails loudly.
+    List<Column> kv = new ArrayList<>();
+    for (String f : files) {
+      kv.add(lit(scanPath(f)));
+      kv.add(lit(index.get(f)));
+    }
+    Column path = col("_metadata.file_path");
+    Column idx = coalesce(element_at(map(kv.toArray(Column[]::new)), path),
+        raise_error(concat(lit("no file index for "), path)).cast(DataTypes.IntegerType));
+    // Row order within one scan follows file order within a file (splits of a file keep their
     // order); ordering by (file, this id) therefore gives "last copy in the last file".
-    return df.withColumn(FILE, input_file_name()).withColumn(ORDER, monotonically_increasing_id());
+    return df.withColumn(FILE, idx).withColumn(ORDER, monotonically_increasing_id());
   }
 }

@@ -9,23 +9,25 @@ import org.apache.spark.sql.Row;
  *
  * @param source the source
  * @param accepted valid, de-duplicated rows up to the as-of date, exactly {@code source.schema()}
- *     (persisted; call {@link #unpersist()} when done)
- * @param rejects rejected rows, exactly {@code Rejects.TABLE.schema()} (persisted)
+ *     (read from the cut written under the cut folder)
+ * @param rejects rejected rows, exactly {@code Rejects.TABLE.schema()}
  * @param counts where every row read ended up
  * @param files the files matched by the source's path, sorted (empty files included)
+ * @param note what the run should report about the staged history (every file restaged), or null
  */
 public record StagingResult(
     SourceName source,
     Dataset<Row> accepted,
     Dataset<Row> rejects,
     SourceCounts counts,
-    List<String> files) {
+    List<String> files,
+    String note) {
 
   public StagingResult {
     files = List.copyOf(files);
   }
 
-  /** Releases the cached frames (accepted, rejects and the classified frame behind them). */
+  /** Nothing is cached any more (the frames read the cut written once); kept for callers. */
   public void unpersist() {
     accepted.unpersist(false);
     rejects.unpersist(false);

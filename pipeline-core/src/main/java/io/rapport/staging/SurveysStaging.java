@@ -63,6 +63,6 @@ final class SurveysStaging {
     out.put(CHANNEL, text(CHANNEL));
     out.put(TOUCHPOINT, text(TOUCHPOINT));
     out.put(SOURCE_FILE, col(SourceReader.FILE));
-    return new Validated(df, out, col("_t_responded_at"), List.of(col("_t_response_id")));
+    return new Validated(df, out, col("_t_responded_at"));
   }
 }

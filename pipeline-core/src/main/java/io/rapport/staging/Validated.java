@@ -1,6 +1,5 @@
 package io.rapport.staging;
 
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -13,6 +12,5 @@ import org.apache.spark.sql.Row;
  *
  * @param output staged column name -> its value over {@code frame}, for every column of the staged schema
  * @param eventTs the timestamp the as-of cut applies to
- * @param naturalKey columns identifying copies of the same row
  */
-record Validated(Dataset<Row> frame, Map<String, Column> output, Column eventTs, List<Column> naturalKey) {}
+record Validated(Dataset<Row> frame, Map<String, Column> output, Column eventTs) {}
