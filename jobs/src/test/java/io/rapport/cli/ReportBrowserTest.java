@@ -95,11 +95,47 @@ class ReportBrowserTest {
         assertTrue(dom.stdout().contains("data-chart-empty=\"" + chart + "\""), "no no-data note for " + chart);
       }
     }
+    headlineMatchesTheTables(dom.stdout(), run.warehouse);
     // The samples hold data for every chart; only CLV may be empty (a boundary fit leaves it null).
     assertTrue(drawn.size() >= Charts.ALL.size() - 1, "charts drawn: " + drawn);
     if (Files.isDirectory(Path.of("target"))) {
       // Kept for people (and CI artifacts) to look at.
       Files.copy(png, Path.of("target", "report-screenshot.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** The value printed in a headline card of the rendered page. */
+  static String headline(String dom, String name) {
+    Matcher m = Pattern.compile("data-headline=\"" + name + "\"><div class=\"label\">[^<]*</div><div class=\"value\">([^<]*)</div>")
+        .matcher(dom);
+    assertTrue(m.find(), "no headline " + name + " in the rendered page");
+    return m.group(1);
+  }
+
+  /** The headline strip's figures, read back from the browser's DOM, equal the as-of month of kpi_monthly and customer_clv. */
+  static void headlineMatchesTheTables(String dom, Path warehouse) throws SQLException {
+    String kpi = "SELECT CAST(%s AS VARCHAR) FROM " + table(warehouse, "kpi_monthly") + " ORDER BY month DESC LIMIT 1";
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+      java.util.function.Function<String, Double> value = sql -> {
+        try {
+          String v = SqlDuckDbTest.strings(duck, sql).get(0);
+          return v == null ? null : Double.valueOf(v);
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      java.util.function.BiFunction<String, Double, String> shown = (pattern, v) ->
+          v == null ? "n/a" : String.format(java.util.Locale.ROOT, pattern, v);
+      assertEquals(shown.apply("%,.2f", value.apply(String.format(kpi, "net_revenue"))), headline(dom, "net-revenue"));
+      assertEquals(shown.apply("%,.0f", value.apply(String.format(kpi, "active_customers"))), headline(dom, "active-customers"));
+      assertEquals(shown.apply("%,.0f", value.apply(String.format(kpi, "new_customers"))), headline(dom, "new-customers"));
+      assertEquals(shown.apply("%.1f", value.apply(String.format(kpi, "nps"))), headline(dom, "nps"));
+      assertEquals(shown.apply("%.1f%%", value.apply(String.format(kpi, "csat"))), headline(dom, "csat"));
+      assertEquals(shown.apply("%.1f%%", value.apply(String.format(kpi, "100 * churn_rate"))), headline(dom, "churn-rate"));
+      assertEquals(shown.apply("%,.2f", value.apply("SELECT CAST(sum(CAST(clv AS DOUBLE)) AS VARCHAR) FROM "
+          + table(warehouse, "customer_clv"))), headline(dom, "clv-total"));
+      System.err.println("ReportBrowserTest: headline net revenue " + headline(dom, "net-revenue") + ", active "
+          + headline(dom, "active-customers") + ", CLV " + headline(dom, "clv-total") + " agree with the tables");
     }
   }
 
@@ -119,6 +155,9 @@ class ReportBrowserTest {
   static Map<String, Long> rowsBehindEachChart(Path warehouse) throws SQLException {
     Map<String, String> sql = new LinkedHashMap<>();
     String overallMonths = " WHERE dimension = 'overall' AND period_type = 'month'";
+    sql.put(Charts.LIFECYCLE, "SELECT count(*) FROM " + table(warehouse, "customer_lifecycle_monthly") + " WHERE dimension = 'overall'");
+    sql.put(Charts.REVENUE_WATERFALL, "SELECT count(*) FROM " + table(warehouse, "revenue_bridge_monthly") + " WHERE is_complete_period");
+    sql.put(Charts.REVENUE_BRIDGE_TREND, "SELECT count(*) FROM " + table(warehouse, "revenue_bridge_monthly"));
     sql.put(Charts.RETENTION_HEATMAP, "SELECT count(*) FROM " + table(warehouse, "retention_cohorts"));
     sql.put(Charts.CHURN_FLOWS, "SELECT count(*) FROM " + table(warehouse, "churn_monthly"));
     sql.put(Charts.CLV_BY_TIER, "SELECT count(*) FROM " + table(warehouse, "customer_clv") + " WHERE clv IS NOT NULL AND clv_tier IS NOT NULL");

@@ -53,6 +53,12 @@ class SqlDuckDbTest {
         assertEquals(List.of(ReportSampleRun.AS_OF), latest, table + "_latest");
         assertEquals(rows, single(duck, "SELECT count(*) FROM " + table + "_latest"), table + " has one date only");
       }
+      // The growth tables (#17) are views too, and their bridge ends at kpi_monthly's net revenue in SQL as well.
+      for (String growth : List.of("customer_lifecycle_monthly", "revenue_bridge_monthly", "customer_monthly")) {
+        assertTrue(expectedViews.contains(growth), growth + " is not in the catalog");
+      }
+      assertEquals(0, single(duck, "SELECT count(*) FROM revenue_bridge_monthly_latest b FULL JOIN kpi_monthly_latest k"
+          + " USING (month) WHERE b.ending_net_revenue IS DISTINCT FROM k.net_revenue"));
       // Columns: the table's declared schema, then the partition column, typed as a date.
       List<String> columns = strings(duck, "SELECT column_name FROM (DESCRIBE customer_facts)");
       List<String> expected = new ArrayList<>(Arrays.asList(CustomerFacts.TABLE.schema().fieldNames()));

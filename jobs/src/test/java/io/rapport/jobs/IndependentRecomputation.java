@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -66,10 +67,12 @@ final class IndependentRecomputation {
     }
   }
 
-  record Line(String orderId, String customerId, Instant ts, int quantity, String status, Money amount) {}
+  record Line(String orderId, String customerId, Instant ts, int quantity, String status, Money amount,
+      String channel, String country) {}
 
+  /** channel and country: the smallest non-null over the order's lines that are not cancelled. */
   record Order(String orderId, String customerId, Instant ts, LocalDate date, Money gross, Money refund,
-      boolean purchase) {
+      boolean purchase, String channel, String country) {
     Money net() {
       return gross.minus(refund);
     }
@@ -203,7 +206,8 @@ final class IndependentRecomputation {
       }
       String status = statusText.equals("completed") && qty < 0 ? "returned" : statusText;
       String key = orderId + "\u0000" + (lineText == null ? String.valueOf(r) : String.valueOf(integer(lineText)));
-      return new Candidate<>(key, ts, new Line(orderId, customer, ts, qty, status, new Money(amount, sensitive ? 1 : 0)));
+      return new Candidate<>(key, ts, new Line(orderId, customer, ts, qty, status, new Money(amount, sensitive ? 1 : 0),
+          r.get("channel"), r.get("country")));
     }));
   }
 
@@ -322,7 +326,9 @@ final class IndependentRecomputation {
       }
       Instant ts = ls.stream().map(Line::ts).min(Instant::compareTo).orElseThrow();
       String customer = ls.stream().map(Line::customerId).min(String::compareTo).orElseThrow();
-      orders.put(id, new Order(id, customer, ts, ts.atZone(ZONE).toLocalDate(), gross, refund, purchase));
+      String channel = ls.stream().map(Line::channel).filter(java.util.Objects::nonNull).min(String::compareTo).orElse(null);
+      String country = ls.stream().map(Line::country).filter(java.util.Objects::nonNull).min(String::compareTo).orElse(null);
+      orders.put(id, new Order(id, customer, ts, ts.atZone(ZONE).toLocalDate(), gross, refund, purchase, channel, country));
     });
   }
 
@@ -522,6 +528,168 @@ final class IndependentRecomputation {
       out.put(m, new ReviewMonth(m, rs.size(), rs.stream().mapToInt(Review::rating).average().orElseThrow(), counts,
           (double) replied / rs.size()));
     });
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------- growth accounting
+
+  /** A customer's purchase months, first purchase order (earliest ts, then order id) and orders. */
+  record GrowthCustomer(String customerId, TreeSet<LocalDate> activeMonths, Order firstPurchase, List<Order> orders) {
+    LocalDate cohortMonth() {
+      return activeMonths.first();
+    }
+
+    boolean active(LocalDate m) {
+      return activeMonths.contains(m);
+    }
+
+    /** SPEC 5 Lifecycle, word for word; null when none applies (inactive). */
+    String status(LocalDate m) {
+      LocalDate before = m.minusMonths(1);
+      if (active(m) && m.equals(cohortMonth())) {
+        return "new";
+      } else if (active(m) && active(before)) {
+        return "returning";
+      } else if (active(m) && !active(before) && activeMonths.lower(before) != null) {
+        return "resurrected";
+      } else if (active(before) && !active(m)) {
+        return "dormant";
+      }
+      return null;
+    }
+
+    Money net(LocalDate m) {
+      return orders.stream().filter(o -> month(o.date()).equals(m)).map(Order::net).reduce(Money.ZERO, Money::plus);
+    }
+  }
+
+  /** Every customer id with an order; those without a purchase have no active month and no first purchase. */
+  Map<String, GrowthCustomer> growthCustomers() {
+    Map<String, GrowthCustomer> out = new TreeMap<>();
+    for (Order o : orders.values()) {
+      GrowthCustomer c = out.computeIfAbsent(o.customerId(),
+          k -> new GrowthCustomer(k, new TreeSet<>(), null, new ArrayList<>()));
+      c.orders().add(o);
+      if (o.purchase()) {
+        c.activeMonths().add(month(o.date()));
+        Order f = c.firstPurchase();
+        if (f == null || o.ts().isBefore(f.ts()) || (o.ts().equals(f.ts()) && o.orderId().compareTo(f.orderId()) < 0)) {
+          out.put(c.customerId(), new GrowthCustomer(c.customerId(), c.activeMonths(), o, c.orders()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The months of the growth tables: first purchase month (of anyone) to the as-of month. */
+  List<LocalDate> growthMonths(Map<String, GrowthCustomer> customers) {
+    LocalDate first = customers.values().stream().filter(c -> c.firstPurchase() != null)
+        .map(GrowthCustomer::cohortMonth).min(LocalDate::compareTo).orElseThrow();
+    List<LocalDate> months = new ArrayList<>();
+    for (LocalDate m = first; !m.isAfter(month(asOf)); m = m.plusMonths(1)) {
+      months.add(m);
+    }
+    return months;
+  }
+
+  /** customer_lifecycle_monthly keyed "month|dimension|value" -> new, returning, resurrected, dormant. */
+  Map<String, long[]> lifecycle() {
+    Map<String, GrowthCustomer> customers = growthCustomers();
+    List<String> statuses = List.of("new", "returning", "resurrected", "dormant");
+    Map<String, long[]> out = new TreeMap<>();
+    for (LocalDate m : growthMonths(customers)) {
+      out.put(m + "|overall|null", new long[4]);
+      for (GrowthCustomer c : customers.values()) {
+        String status = c.firstPurchase() == null ? null : c.status(m);
+        if (status == null) {
+          continue;
+        }
+        int i = statuses.indexOf(status);
+        String channel = c.firstPurchase().channel() == null ? "unknown" : c.firstPurchase().channel();
+        String country = c.firstPurchase().country() == null ? "unknown" : c.firstPurchase().country();
+        out.get(m + "|overall|null")[i]++;
+        out.computeIfAbsent(m + "|acquisition_channel|" + channel, k -> new long[4])[i]++;
+        out.computeIfAbsent(m + "|acquisition_country|" + country, k -> new long[4])[i]++;
+      }
+    }
+    return out;
+  }
+
+  record BridgeMonth(LocalDate month, BigDecimal starting, BigDecimal[] buckets, BigDecimal ending, long expanding,
+      long contracting) {}
+
+  /** revenue_bridge_monthly: buckets new, resurrected, expansion, contraction, dormant, other. */
+  List<BridgeMonth> revenueBridge() {
+    Map<String, GrowthCustomer> customers = growthCustomers();
+    List<BridgeMonth> out = new ArrayList<>();
+    for (LocalDate m : growthMonths(customers)) {
+      BigDecimal starting = BigDecimal.ZERO;
+      BigDecimal[] b = new BigDecimal[6];
+      Arrays.fill(b, BigDecimal.ZERO);
+      long expanding = 0;
+      long contracting = 0;
+      for (GrowthCustomer c : customers.values()) {
+        BigDecimal cur = c.net(m).amount();
+        BigDecimal prev = c.net(m.minusMonths(1)).amount();
+        boolean hasOrders = c.orders().stream().anyMatch(o -> month(o.date()).equals(m) || month(o.date()).equals(m.minusMonths(1)));
+        if (!hasOrders) {
+          continue;
+        }
+        starting = starting.add(prev);
+        BigDecimal delta = cur.subtract(prev);
+        String status = c.firstPurchase() == null ? null : c.status(m);
+        int bucket;
+        if ("new".equals(status)) {
+          bucket = 0;
+        } else if ("resurrected".equals(status)) {
+          bucket = 1;
+        } else if ("returning".equals(status)) {
+          if (cur.compareTo(prev) > 0) {
+            bucket = 2;
+            expanding++;
+          } else if (cur.compareTo(prev) < 0) {
+            bucket = 3;
+            contracting++;
+          } else {
+            continue; // no change: contributes 0
+          }
+        } else if ("dormant".equals(status)) {
+          bucket = 4;
+        } else {
+          bucket = 5;
+        }
+        b[bucket] = b[bucket].add(delta);
+      }
+      BigDecimal ending = starting;
+      for (BigDecimal x : b) {
+        ending = ending.add(x);
+      }
+      out.add(new BridgeMonth(m, starting, b, ending, expanding, contracting));
+    }
+    return out;
+  }
+
+  record CustomerMonth(String customerId, LocalDate month, int periodNumber, long orders, BigDecimal net,
+      BigDecimal cumulative, boolean active, String status, String channel, LocalDate cohortMonth) {}
+
+  /** customer_monthly: customers with a purchase, cohort month to as-of month. */
+  List<CustomerMonth> customerMonthly() {
+    List<CustomerMonth> out = new ArrayList<>();
+    for (GrowthCustomer c : growthCustomers().values()) {
+      if (c.firstPurchase() == null) {
+        continue;
+      }
+      String channel = c.firstPurchase().channel() == null ? "unknown" : c.firstPurchase().channel();
+      for (LocalDate m = c.cohortMonth(); !m.isAfter(month(asOf)); m = m.plusMonths(1)) {
+        LocalDate end = m;
+        long purchases = c.orders().stream().filter(o -> o.purchase() && month(o.date()).equals(end)).count();
+        BigDecimal cumulative = c.orders().stream().filter(o -> !month(o.date()).isAfter(end))
+            .map(o -> o.net().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        String status = c.status(m);
+        out.add(new CustomerMonth(c.customerId(), m, (int) ChronoUnit.MONTHS.between(c.cohortMonth(), m), purchases,
+            c.net(m).amount(), cumulative, purchases > 0, status == null ? "inactive" : status, channel, c.cohortMonth()));
+      }
+    }
     return out;
   }
 }

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rapport.marts.ChurnMonthly;
 import io.rapport.marts.CsatSummary;
 import io.rapport.marts.CustomerFacts;
+import io.rapport.marts.CustomerLifecycleMonthly;
+import io.rapport.marts.CustomerMonthly;
 import io.rapport.marts.NpsSummary;
 import io.rapport.marts.RetentionCohorts;
+import io.rapport.marts.RevenueBridgeMonthly;
 import io.rapport.marts.ReviewSummary;
 import io.rapport.warehouse.Manifest;
 import java.io.IOException;
@@ -146,6 +149,51 @@ class IndependentRecomputationTest {
         r.ratingCounts()[4], r.replyRate())));
     compareSummary(ReviewSummary.TABLE.name(), List.of("reviews", "avg_rating", "rating_1", "rating_2", "rating_3",
         "rating_4", "rating_5", "reply_rate"), want);
+  }
+
+  @Test
+  void lifecycleAgreesRowForRowOverallAndByAcquisitionChannelAndCountry() {
+    Map<String, List<Object>> want = new TreeMap<>();
+    expected.lifecycle().forEach((k, c) -> {
+      // SPEC 5: rows of four zeros are left out for dimension values other than overall.
+      if (k.contains("|overall|") || c[0] + c[1] + c[2] + c[3] > 0) {
+        want.put(k, Arrays.asList(c[0], c[1], c[2], c[3], c[0] + c[1] + c[2]));
+      }
+    });
+    assertTrue(want.keySet().stream().anyMatch(k -> k.contains("|acquisition_country|")), "no country rows");
+    compare(CustomerLifecycleMonthly.TABLE.name(), List.of("month", "dimension", "dimension_value"),
+        List.of("new_customers", "returning_customers", "resurrected_customers", "dormant_customers", "active_customers"),
+        want, Map.of());
+  }
+
+  @Test
+  void revenueBridgeAgreesRowForRowAndEndsAtEachMonthsNetRevenue() {
+    Map<String, List<Object>> want = new TreeMap<>();
+    Map<LocalDate, BigDecimal> netByMonth = new TreeMap<>();
+    expected.orders.values().forEach(o -> netByMonth.merge(IndependentRecomputation.month(o.date()), o.net().amount(), BigDecimal::add));
+    for (IndependentRecomputation.BridgeMonth m : expected.revenueBridge()) {
+      // The bridge's own identity: it ends at the month's net revenue of all orders.
+      assertEquals(0, m.ending().compareTo(netByMonth.getOrDefault(m.month(), BigDecimal.ZERO)), "own bridge in " + m.month());
+      List<Object> row = new ArrayList<>(List.of(m.starting()));
+      row.addAll(Arrays.asList(m.buckets()));
+      row.addAll(List.of(m.ending(), m.expanding(), m.contracting()));
+      want.put(m.month().toString(), row);
+    }
+    compare(RevenueBridgeMonthly.TABLE.name(), List.of("month"), List.of("starting_net_revenue", "new_revenue",
+        "resurrected_revenue", "expansion_revenue", "contraction_revenue", "dormant_revenue", "other_revenue",
+        "ending_net_revenue", "expanding_customers", "contracting_customers"), want, Map.of());
+  }
+
+  @Test
+  void customerMonthlyAgreesRowForRow() {
+    Map<String, List<Object>> want = new TreeMap<>();
+    for (IndependentRecomputation.CustomerMonth m : expected.customerMonthly()) {
+      want.put(m.customerId() + "|" + m.month(), Arrays.asList((long) m.periodNumber(), m.orders(), m.net(),
+          m.cumulative(), m.active(), m.status(), m.channel(), m.cohortMonth()));
+    }
+    compare(CustomerMonthly.TABLE.name(), List.of("customer_id", "month"), List.of("period_number", "orders",
+        "net_revenue", "cumulative_net_revenue", "is_active", "lifecycle_status", "acquisition_channel", "cohort_month"),
+        want, Map.of());
   }
 
   // ------------------------------------------------------------------------------------------

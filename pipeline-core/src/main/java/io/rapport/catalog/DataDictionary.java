@@ -38,11 +38,14 @@ public final class DataDictionary {
           likelihood in every run on purchase days up to the as-of date. Times are in the model time
           unit, `clv.time-unit-days` (default 7: weeks, fractional). Design choices are numbered
           CLV-01.. in [`docs/decisions/clv-metrics.md`](../decisions/clv-metrics.md)."""),
-      new Page("growth-tables.md", "growth accounting tables",
+      new Page("growth-tables.md", "growth tables (lifecycle, revenue bridge, customer x month)",
           """
-          Lifecycle, revenue bridge and the customer x month grid, one consistent set of definitions
-          reconciled by the quality gate with kpi_monthly, churn_monthly and customer_facts. Design
-          choices are numbered G1.. in [`docs/decisions/growth-metrics.md`](../decisions/growth-metrics.md)."""),
+          Growth accounting per reporting-zone calendar month, from the first purchase month to the
+          as-of month: lifecycle statuses new, returning, resurrected and dormant (dormant is not churn:
+          churn has its own threshold-day definition in churn_monthly), the revenue bridge that explains
+          each month's net revenue from the month before, and the customer x month grid. The quality gate
+          reconciles them with kpi_monthly, churn_monthly and customer_facts. Design choices are numbered
+          G1.. in [`docs/decisions/growth-metrics.md`](../decisions/growth-metrics.md)."""),
       new Page("run-metrics.md", "run metrics and anomalies",
           """
           Written by the quality-gate step of every run. How an on-call engineer reads and overrides an

@@ -23,9 +23,12 @@ public final class Charts {
   public static final String NPS_TREND = "nps-trend";
   public static final String CSAT_TREND = "csat-trend";
   public static final String RATING_MIX = "rating-mix";
-  /** Every chart of the report, in page order. */
-  public static final List<String> ALL = List.of(ROW_ACCOUNTING, STEP_TIMINGS, RETENTION_HEATMAP, CHURN_FLOWS,
-      CLV_BY_TIER, NPS_TREND, CSAT_TREND, RATING_MIX);
+  public static final String LIFECYCLE = "lifecycle";
+  public static final String REVENUE_WATERFALL = "revenue-waterfall";
+  public static final String REVENUE_BRIDGE_TREND = "revenue-bridge-trend";
+  /** Every chart of the report. */
+  public static final List<String> ALL = List.of(LIFECYCLE, REVENUE_WATERFALL, REVENUE_BRIDGE_TREND, RETENTION_HEATMAP,
+      CHURN_FLOWS, CLV_BY_TIER, NPS_TREND, CSAT_TREND, RATING_MIX, ROW_ACCOUNTING, STEP_TIMINGS);
 
   static final int WIDTH = 960;
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM", Locale.ROOT);
@@ -90,6 +93,196 @@ public final class Charts {
     }
     return figure(STEP_TIMINGS, title, "Wall-clock time of each step of this run (a restarted run shows the earlier time of steps it did not redo).",
         svg.render(STEP_TIMINGS, title));
+  }
+
+  // ---- growth ---------------------------------------------------------------------------------
+
+  private static final String NEW = "#4a78b5";
+  private static final String RETURNING = "#3a7d44";
+  private static final String RESURRECTED = "#46a7a0";
+  private static final String DORMANT = "#c0392b";
+  private static final String OTHER = "#9aa5b1";
+  private static final String TOTAL = "#5b5b73";
+
+  /** Growth accounting: new, returning and resurrected stacked above the axis, dormant below it. */
+  public static String lifecycle(List<ReportData.LifecycleMonth> months, String problem) {
+    String title = "Customer lifecycle by month";
+    if (months.isEmpty()) {
+      return empty(LIFECYCLE, title, problem != null ? problem : "customer_lifecycle_monthly has no rows for this date");
+    }
+    int left = 70;
+    int right = WIDTH - 30;
+    int top = 20;
+    int bottom = 300;
+    double maxUp = months.stream().mapToDouble(m -> m.newCustomers() + m.returningCustomers() + m.resurrectedCustomers())
+        .max().orElse(1);
+    double maxDown = months.stream().mapToDouble(ReportData.LifecycleMonth::dormantCustomers).max().orElse(0);
+    List<Double> ticks = Svg.ticks(-maxDown, Math.max(maxUp, 1), 6);
+    Svg.Scale y = new Svg.Scale(ticks.get(0), ticks.get(ticks.size() - 1), bottom, top);
+    Svg svg = new Svg(WIDTH, bottom + 80);
+    yAxis(svg, ticks, y, left, right, v -> count((long) Math.abs(v)));
+    double band = (right - left) / (double) months.size();
+    double barW = Math.max(2, band * 0.7);
+    for (int i = 0; i < months.size(); i++) {
+      ReportData.LifecycleMonth m = months.get(i);
+      double cx = left + band * i + band / 2;
+      String month = MONTH.format(m.month()) + (m.complete() ? "" : " (month not complete)");
+      double below = 0;
+      long[] up = {m.newCustomers(), m.returningCustomers(), m.resurrectedCustomers()};
+      String[] names = {"new", "returning", "resurrected"};
+      String[] colours = {NEW, RETURNING, RESURRECTED};
+      for (int k = 0; k < 3; k++) {
+        svg.rect(cx - barW / 2, y.at(below + up[k]), barW, y.at(below) - y.at(below + up[k]), colours[k],
+            month + ": " + count(up[k]) + " " + names[k]);
+        below += up[k];
+      }
+      svg.rect(cx - barW / 2, y.at(0), barW, y.at(-m.dormantCustomers()) - y.at(0), DORMANT,
+          month + ": " + count(m.dormantCustomers()) + " dormant (bought last month, not this month)");
+      if (!m.complete()) {
+        svg.rect(cx - barW / 2, y.at(below), barW, y.at(-m.dormantCustomers()) - y.at(below), "#ffffff99", null);
+      }
+    }
+    svg.line(left, y.at(0), right, y.at(0), INK, 1);
+    monthLabels(svg, months.stream().map(ReportData.LifecycleMonth::month).toList(), left, band, bottom);
+    svg.legend(left, bottom + 72, List.of("new", "returning", "resurrected", "dormant (below the axis)"),
+        List.of(NEW, RETURNING, RESURRECTED, DORMANT));
+    return figure(LIFECYCLE, title,
+        "Customers with a purchase in the month: first purchase (new), also bought the month before (returning), back after "
+            + "a gap (resurrected); below the axis, last month's buyers who did not buy this month (dormant, not yet churned). "
+            + "Pale bar: the month is not complete.",
+        svg.render(LIFECYCLE, title));
+  }
+
+  /** The revenue bridge of one month as a waterfall: starting revenue, the six buckets, ending revenue. */
+  public static String revenueWaterfall(ReportData.BridgeMonth month, String currency, String problem) {
+    String title = month == null ? "Revenue bridge" : "Revenue bridge, " + MONTH.format(month.month());
+    if (month == null) {
+      return empty(REVENUE_WATERFALL, title, problem != null ? problem : "revenue_bridge_monthly has no complete month for this date");
+    }
+    String[] labels = {"last month", "new", "resurrected", "expansion", "contraction", "dormant", "other", "this month"};
+    double[] steps = {month.starting(), month.newRevenue(), month.resurrectedRevenue(), month.expansionRevenue(),
+        month.contractionRevenue(), month.dormantRevenue(), month.otherRevenue(), month.ending()};
+    double[] from = new double[steps.length];
+    double[] to = new double[steps.length];
+    double running = 0;
+    double lo = 0;
+    double hi = 0;
+    for (int i = 0; i < steps.length; i++) {
+      boolean total = i == 0 || i == steps.length - 1;
+      from[i] = total ? 0 : running;
+      to[i] = total ? steps[i] : running + steps[i];
+      running = to[i];
+      lo = Math.min(lo, Math.min(from[i], to[i]));
+      hi = Math.max(hi, Math.max(from[i], to[i]));
+    }
+    int left = 90;
+    int right = WIDTH - 30;
+    int top = 30;
+    int bottom = 290;
+    List<Double> ticks = Svg.ticks(lo, Math.max(hi, 1), 6);
+    Svg.Scale y = new Svg.Scale(ticks.get(0), ticks.get(ticks.size() - 1), bottom, top);
+    Svg svg = new Svg(WIDTH, bottom + 50);
+    yAxis(svg, ticks, y, left, right, v -> String.format(Locale.ROOT, "%,.0f", v));
+    svg.text(left - 80, top - 14, "net revenue, " + currency, "start", 12, "#555");
+    double band = (right - left) / (double) steps.length;
+    double barW = band * 0.6;
+    for (int i = 0; i < steps.length; i++) {
+      boolean total = i == 0 || i == steps.length - 1;
+      double cx = left + band * i + band / 2;
+      String colour = total ? TOTAL : steps[i] >= 0 ? RETURNING : DORMANT;
+      double top0 = y.at(Math.max(from[i], to[i]));
+      double height = Math.max(1, Math.abs(y.at(from[i]) - y.at(to[i])));
+      svg.rect(cx - barW / 2, top0, barW, height, colour, labels[i] + ": " + signedMoney(steps[i], total) + " " + currency);
+      svg.text(cx, top0 - 5, signedMoney(steps[i], total), "middle", 11, INK);
+      if (i < steps.length - 1) {
+        svg.dashed(cx + barW / 2, y.at(to[i]), cx + band - barW / 2, y.at(to[i]), AXIS);
+      }
+      svg.text(cx, bottom + 18, labels[i], "middle", 12, INK);
+    }
+    return figure(REVENUE_WATERFALL, title,
+        "How last month's net revenue became this month's (" + currency + "): each customer's change in spend, by lifecycle "
+            + "status; dormant = revenue lost from last month's buyers who did not buy; other = refunds outside purchase months.",
+        svg.render(REVENUE_WATERFALL, title));
+  }
+
+  /** Per month, the bridge's gains stacked above the axis and its losses below, with the net change as a line. */
+  public static String revenueBridgeTrend(List<ReportData.BridgeMonth> months, String currency, String problem) {
+    String title = "Revenue bridge by month";
+    if (months.isEmpty()) {
+      return empty(REVENUE_BRIDGE_TREND, title, problem != null ? problem : "revenue_bridge_monthly has no rows for this date");
+    }
+    int left = 90;
+    int right = WIDTH - 30;
+    int top = 30;
+    int bottom = 300;
+    double maxUp = 0;
+    double maxDown = 0;
+    for (ReportData.BridgeMonth m : months) {
+      double[] b = buckets(m);
+      double up = 0;
+      double down = 0;
+      for (double v : b) {
+        up += Math.max(0, v);
+        down += Math.min(0, v);
+      }
+      maxUp = Math.max(maxUp, up);
+      maxDown = Math.min(maxDown, down);
+    }
+    List<Double> ticks = Svg.ticks(maxDown, Math.max(maxUp, 1), 6);
+    Svg.Scale y = new Svg.Scale(ticks.get(0), ticks.get(ticks.size() - 1), bottom, top);
+    Svg svg = new Svg(WIDTH, bottom + 80);
+    yAxis(svg, ticks, y, left, right, v -> String.format(Locale.ROOT, "%,.0f", v));
+    svg.text(left - 80, top - 14, "change in net revenue, " + currency, "start", 12, "#555");
+    String[] names = {"new", "resurrected", "expansion", "contraction", "dormant", "other"};
+    String[] colours = {NEW, RESURRECTED, RETURNING, "#e6a23c", DORMANT, OTHER};
+    double band = (right - left) / (double) months.size();
+    double barW = Math.max(2, band * 0.7);
+    List<double[]> line = new ArrayList<>();
+    for (int i = 0; i < months.size(); i++) {
+      ReportData.BridgeMonth m = months.get(i);
+      double cx = left + band * i + band / 2;
+      double[] b = buckets(m);
+      double up = 0;
+      double down = 0;
+      for (int k = 0; k < b.length; k++) {
+        String tip = MONTH.format(m.month()) + ": " + names[k] + " " + signedMoney(b[k], false) + " " + currency;
+        if (b[k] >= 0) {
+          svg.rect(cx - barW / 2, y.at(up + b[k]), barW, y.at(up) - y.at(up + b[k]), colours[k], tip);
+          up += b[k];
+        } else {
+          svg.rect(cx - barW / 2, y.at(down), barW, y.at(down + b[k]) - y.at(down), colours[k], tip);
+          down += b[k];
+        }
+      }
+      if (!m.complete()) {
+        svg.rect(cx - barW / 2, y.at(up), barW, y.at(down) - y.at(up), "#ffffff99", null);
+      }
+      line.add(new double[] {cx, y.at(m.ending() - m.starting())});
+    }
+    svg.line(left, y.at(0), right, y.at(0), INK, 1);
+    svg.polyline(line, INK, 1.5);
+    for (int i = 0; i < months.size(); i++) {
+      ReportData.BridgeMonth m = months.get(i);
+      svg.circle(line.get(i)[0], line.get(i)[1], 3, INK, MONTH.format(m.month()) + ": net change "
+          + signedMoney(m.ending() - m.starting(), false) + " " + currency + ", ending " + money(m.ending()) + " " + currency);
+    }
+    monthLabels(svg, months.stream().map(ReportData.BridgeMonth::month).toList(), left, band, bottom);
+    svg.legend(left, bottom + 72, List.of("new", "resurrected", "expansion", "contraction", "dormant", "other", "net change"),
+        List.of(NEW, RESURRECTED, RETURNING, "#e6a23c", DORMANT, OTHER, INK));
+    return figure(REVENUE_BRIDGE_TREND, title,
+        "Each month's change in net revenue (" + currency + ") split by where it came from; the line is the net change "
+            + "(this month minus last month). Pale bar: the month is not complete.",
+        svg.render(REVENUE_BRIDGE_TREND, title));
+  }
+
+  private static double[] buckets(ReportData.BridgeMonth m) {
+    return new double[] {m.newRevenue(), m.resurrectedRevenue(), m.expansionRevenue(), m.contractionRevenue(),
+        m.dormantRevenue(), m.otherRevenue()};
+  }
+
+  private static String signedMoney(double v, boolean total) {
+    String text = String.format(Locale.ROOT, "%,.0f", Math.abs(v));
+    return total ? (v < 0 ? "-" : "") + text : (v < 0 ? "-" : "+") + text;
   }
 
   // ---- customers -----------------------------------------------------------------------------
@@ -209,14 +402,19 @@ public final class Charts {
 
   /** A box per CLV tier: whiskers 10th to 90th percentile, box quartiles, line median, dot mean. */
   public static String clvByTier(List<ReportData.ClvTier> tiers, String problem) {
-    String title = "CLV distribution by tier";
+    return clvByTier(tiers, problem, "CLV");
+  }
+
+  /** As {@link #clvByTier(List, String)}, the axis labelled {@code axisLabel} (e.g. "CLV, USD, 12 months"). */
+  public static String clvByTier(List<ReportData.ClvTier> tiers, String problem, String axisLabel) {
+    String title = "CLV distribution by tier (" + axisLabel + ")";
     if (tiers.isEmpty()) {
       return empty(CLV_BY_TIER, title, problem != null ? problem
           : "customer_clv has no CLV for this date (the models may not have converged: see clv_model)");
     }
     int left = 80;
     int right = WIDTH - 30;
-    int top = 20;
+    int top = 34;
     int bottom = 270;
     double max = tiers.stream().mapToDouble(t -> Math.max(t.p90(), t.mean())).max().orElse(1);
     double min = Math.min(0, tiers.stream().mapToDouble(ReportData.ClvTier::p10).min().orElse(0));
@@ -224,6 +422,7 @@ public final class Charts {
     Svg.Scale y = new Svg.Scale(ticks.get(0), ticks.get(ticks.size() - 1), bottom, top);
     Svg svg = new Svg(WIDTH, bottom + 60);
     yAxis(svg, ticks, y, left, right, v -> v == Math.rint(v) ? String.format(Locale.ROOT, "%,.0f", v) : money(v));
+    svg.text(left - 70, top - 16, axisLabel, "start", 12, "#555");
     double band = (right - left) / (double) tiers.size();
     double boxW = Math.min(90, band * 0.5);
     for (int i = 0; i < tiers.size(); i++) {
@@ -257,8 +456,8 @@ public final class Charts {
     return trend(NPS_TREND, title,
         "Net Promoter Score (-100..100) of all responses per month, with its 95% margin of error as the shaded band.",
         x, i -> months.get(i).nps(), i -> Math.max(-100, months.get(i).nps() - months.get(i).margin95()),
-        i -> Math.min(100, months.get(i).nps() + months.get(i).margin95()), i -> months.get(i).responses(), -100, 100,
-        "#2e7d6b");
+        i -> Math.min(100, months.get(i).nps() + months.get(i).margin95()), i -> months.get(i).responses(),
+        i -> months.get(i).lowSample(), -100, 100, "#2e7d6b");
   }
 
   public static String csatTrend(List<ReportData.CsatMonth> months, String problem) {
@@ -270,7 +469,7 @@ public final class Charts {
     return trend(CSAT_TREND, title,
         "Share of CSAT responses scoring 4 or 5 per month (percent), with its 95% Wilson interval as the shaded band.",
         x, i -> months.get(i).csat(), i -> months.get(i).wilsonLow(), i -> months.get(i).wilsonHigh(),
-        i -> months.get(i).responses(), 0, 100, "#4a78b5");
+        i -> months.get(i).responses(), i -> months.get(i).lowSample(), 0, 100, "#4a78b5");
   }
 
   /** 100% stacked bars of the review ratings per month. */
@@ -314,8 +513,13 @@ public final class Charts {
     double at(int i);
   }
 
+  private interface IndexFlag {
+    boolean at(int i);
+  }
+
   private static String trend(String name, String title, String caption, List<LocalDate> months, IndexValue value,
-      IndexValue low, IndexValue high, IndexValue responses, double floor, double ceiling, String colour) {
+      IndexValue low, IndexValue high, IndexValue responses, IndexFlag lowSample, double floor, double ceiling,
+      String colour) {
     int left = 60;
     int right = WIDTH - 30;
     int top = 20;
@@ -355,11 +559,24 @@ public final class Charts {
     }
     svg.polygon(area, colour, 0.18);
     svg.polyline(line, colour, 2);
+    boolean anyLow = false;
     for (int i = 0; i < months.size(); i++) {
-      svg.circle(line.get(i)[0], line.get(i)[1], 3.5, colour, String.format(Locale.ROOT, "%s: %.1f (%.1f to %.1f), %s responses",
-          MONTH.format(months.get(i)), value.at(i), low.at(i), high.at(i), count((long) responses.at(i))));
+      boolean few = lowSample.at(i);
+      anyLow |= few;
+      // Low-sample months: a pale hollow point, so the eye does not read them as firm.
+      svg.circle(line.get(i)[0], line.get(i)[1], 3.5, few ? "#ffffff" : colour, String.format(Locale.ROOT, "%s: %.1f (%.1f to %.1f), %s responses%s",
+          MONTH.format(months.get(i)), value.at(i), low.at(i), high.at(i), count((long) responses.at(i)),
+          few ? " (low sample)" : ""));
+      if (few) {
+        svg.circleOutline(line.get(i)[0], line.get(i)[1], 3.5, colour);
+      }
+      svg.text(line.get(i)[0], bottom - 4, "n=" + count((long) responses.at(i)), "middle", 9, few ? "#aaa" : "#555");
     }
     monthLabels(svg, months, left, band, bottom);
+    if (anyLow) {
+      svg.text(left, bottom + 72, "hollow points and grey n: fewer responses than voice.min-responses (low sample)",
+          "start", 11, "#555");
+    }
     return figure(name, title, caption, svg.render(name, title));
   }
 

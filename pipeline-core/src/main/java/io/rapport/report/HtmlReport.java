@@ -18,6 +18,9 @@ public final class HtmlReport {
       td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f6f8}
       figure.chart{margin:20px 0 28px}.caption{color:#555;font-size:13px;margin:0 0 8px}
       .no-data{background:#f7f7f7;border:1px dashed #bbb;padding:16px;color:#555}
+      .headline{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 12px}.kpi{border:1px solid #dde3ea;border-radius:6px;padding:8px 12px;min-width:118px;background:#f8fafc}
+      .kpi .label{font-size:12px;color:#555}.kpi .value{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums;margin:2px 0}.kpi .note{font-size:11px;color:#777}
+      ul.warnings{padding-left:20px}ul.warnings li{margin:4px 0}details{color:#555;font-size:12px;margin:2px 0 6px}code{white-space:pre-wrap}
       nav.toc{font-size:13px;margin:8px 0 4px;color:#555}nav.toc a{color:#1f3f6b}
       .warn{color:#8a5300}.fail{color:#b00020}.ok{color:#2e7d32}.meta{color:#555;font-size:13px}
       """;
@@ -76,8 +79,8 @@ public final class HtmlReport {
   /** Failed checks and the run's warnings; empty when all passed and nothing was said. */
   static String warningsAndChecks(ReportContext context) {
     StringBuilder html = new StringBuilder();
-    quality(html, context.manifest());
     warnings(html, context.manifest().warnings());
+    quality(html, context.manifest());
     return html.toString();
   }
 
@@ -129,13 +132,18 @@ public final class HtmlReport {
     }
   }
 
+  /** Each warning in plain language, with the original text (the model's figures) folded below it. */
   private static void warnings(StringBuilder html, List<String> warnings) {
     if (warnings == null || warnings.isEmpty()) {
       return;
     }
-    html.append("<p class=\"warn\">Warnings:</p>\n<ul class=\"warn\">\n");
+    html.append("<ul class=\"warnings\">\n");
     for (String w : warnings) {
-      html.append("<li>").append(Svg.escape(w)).append("</li>\n");
+      html.append("<li class=\"warn\"><span class=\"plain\">").append(Svg.escape(PlainWarnings.plain(w))).append("</span>");
+      if (PlainWarnings.hasDetail(w)) {
+        html.append("<details><summary>Detail</summary><code>").append(Svg.escape(w)).append("</code></details>");
+      }
+      html.append("</li>\n");
     }
     html.append("</ul>\n");
   }

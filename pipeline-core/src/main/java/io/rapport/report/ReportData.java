@@ -17,7 +17,11 @@ public record ReportData(
     List<NpsMonth> nps,
     List<CsatMonth> csat,
     List<RatingMonth> ratings,
-    Map<String, String> problems) {
+    Map<String, String> problems,
+    List<KpiMonth> kpis,
+    List<LifecycleMonth> lifecycle,
+    List<BridgeMonth> bridge,
+    Double clvTotal) {
 
   public ReportData {
     cohorts = List.copyOf(cohorts);
@@ -27,11 +31,39 @@ public record ReportData(
     csat = List.copyOf(csat);
     ratings = List.copyOf(ratings);
     problems = Map.copyOf(problems);
+    kpis = List.copyOf(kpis);
+    lifecycle = List.copyOf(lifecycle);
+    bridge = List.copyOf(bridge);
+  }
+
+  /** The customer, CLV and voice aggregates only (no KPIs, growth tables or CLV total). */
+  public ReportData(List<CohortCell> cohorts, List<ChurnMonth> churn, List<ClvTier> clvTiers, List<NpsMonth> nps,
+      List<CsatMonth> csat, List<RatingMonth> ratings, Map<String, String> problems) {
+    this(cohorts, churn, clvTiers, nps, csat, ratings, problems, List.of(), List.of(), List.of(), null);
   }
 
   public static ReportData empty() {
     return new ReportData(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
   }
+
+  /** The same data with the growth aggregates (kpi_monthly, lifecycle overall, revenue bridge, total CLV). */
+  public ReportData withGrowth(List<KpiMonth> kpis, List<LifecycleMonth> lifecycle, List<BridgeMonth> bridge,
+      Double clvTotal) {
+    return new ReportData(cohorts, churn, clvTiers, nps, csat, ratings, problems, kpis, lifecycle, bridge, clvTotal);
+  }
+
+  /** One row of kpi_monthly (money as a double: the report only draws and rounds it). */
+  public record KpiMonth(LocalDate month, long newCustomers, long activeCustomers, double netRevenue,
+      Double salesGrowthPct, Double churnRate, Double nps, Double csat) {}
+
+  /** customer_lifecycle_monthly, dimension overall. */
+  public record LifecycleMonth(LocalDate month, long newCustomers, long returningCustomers, long resurrectedCustomers,
+      long dormantCustomers, boolean complete) {}
+
+  /** One row of revenue_bridge_monthly. */
+  public record BridgeMonth(LocalDate month, double starting, double newRevenue, double resurrectedRevenue,
+      double expansionRevenue, double contractionRevenue, double dormantRevenue, double otherRevenue, double ending,
+      boolean complete) {}
 
   /** One cell of retention_cohorts. */
   public record CohortCell(LocalDate cohortMonth, int periodNumber, long cohortSize, long activeCustomers,
@@ -46,10 +78,19 @@ public record ReportData(
       double p75, double p90, double max, double mean, double total) {}
 
   /** nps_summary, dimension overall, period month. */
-  public record NpsMonth(LocalDate month, long responses, double nps, double margin95) {}
+  public record NpsMonth(LocalDate month, long responses, double nps, double margin95, boolean lowSample) {
+    public NpsMonth(LocalDate month, long responses, double nps, double margin95) {
+      this(month, responses, nps, margin95, false);
+    }
+  }
 
   /** csat_summary, dimension overall, period month (percent, 0..100). */
-  public record CsatMonth(LocalDate month, long responses, double csat, double wilsonLow, double wilsonHigh) {}
+  public record CsatMonth(LocalDate month, long responses, double csat, double wilsonLow, double wilsonHigh,
+      boolean lowSample) {
+    public CsatMonth(LocalDate month, long responses, double csat, double wilsonLow, double wilsonHigh) {
+      this(month, responses, csat, wilsonLow, wilsonHigh, false);
+    }
+  }
 
   /** review_summary, dimension overall, period month: reviews by rating, index 0 = 1 star. */
   public record RatingMonth(LocalDate month, long reviews, List<Long> ratingCounts, double avgRating) {

@@ -14,6 +14,9 @@ import static org.apache.spark.sql.functions.sum;
 import io.rapport.marts.ChurnMonthly;
 import io.rapport.marts.CsatSummary;
 import io.rapport.marts.CustomerClv;
+import io.rapport.marts.CustomerLifecycleMonthly;
+import io.rapport.marts.KpiMonthly;
+import io.rapport.marts.RevenueBridgeMonthly;
 import io.rapport.marts.NpsSummary;
 import io.rapport.marts.RetentionCohorts;
 import io.rapport.marts.ReviewSummary;
@@ -119,16 +122,18 @@ public final class ReportQueries {
         .toList());
 
     List<ReportData.NpsMonth> nps = read(problems, NpsSummary.TABLE.name(), () -> last(overallMonths(table.apply(NpsSummary.TABLE.name()))
-        .select(NpsSummary.PERIOD_START, NpsSummary.RESPONSES, NpsSummary.NPS, NpsSummary.NPS_MARGIN_95)
+        .select(NpsSummary.PERIOD_START, NpsSummary.RESPONSES, NpsSummary.NPS, NpsSummary.NPS_MARGIN_95,
+            NpsSummary.IS_LOW_SAMPLE)
         .orderBy(col(NpsSummary.PERIOD_START).desc()).limit(MAX_MONTHS).collectAsList().stream()
-        .map(r -> new ReportData.NpsMonth(date(r, 0), r.getLong(1), r.getDouble(2), r.getDouble(3)))
+        .map(r -> new ReportData.NpsMonth(date(r, 0), r.getLong(1), r.getDouble(2), r.getDouble(3), r.getBoolean(4)))
         .toList()));
 
     List<ReportData.CsatMonth> csat = read(problems, CsatSummary.TABLE.name(), () -> last(overallMonths(table.apply(CsatSummary.TABLE.name()))
         .select(CsatSummary.PERIOD_START, CsatSummary.RESPONSES, CsatSummary.CSAT, CsatSummary.CSAT_WILSON_LOW,
-            CsatSummary.CSAT_WILSON_HIGH)
+            CsatSummary.CSAT_WILSON_HIGH, CsatSummary.IS_LOW_SAMPLE)
         .orderBy(col(CsatSummary.PERIOD_START).desc()).limit(MAX_MONTHS).collectAsList().stream()
-        .map(r -> new ReportData.CsatMonth(date(r, 0), r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4)))
+        .map(r -> new ReportData.CsatMonth(date(r, 0), r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4),
+            r.getBoolean(5)))
         .toList()));
 
     List<ReportData.RatingMonth> ratings = read(problems, ReviewSummary.TABLE.name(), () -> last(overallMonths(table.apply(ReviewSummary.TABLE.name()))
@@ -139,7 +144,54 @@ public final class ReportQueries {
             List.of(r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6)), r.getDouble(7)))
         .toList()));
 
-    return new ReportData(cohorts, churn, tiers, nps, csat, ratings, problems);
+    List<ReportData.KpiMonth> kpis = read(problems, KpiMonthly.TABLE.name(), () -> last(table.apply(KpiMonthly.TABLE.name())
+        .select(col(KpiMonthly.MONTH), col(KpiMonthly.NEW_CUSTOMERS), col(KpiMonthly.ACTIVE_CUSTOMERS),
+            col(KpiMonthly.NET_REVENUE).cast(DataTypes.DoubleType), col(KpiMonthly.SALES_GROWTH_PCT),
+            col(KpiMonthly.CHURN_RATE), col(KpiMonthly.NPS), col(KpiMonthly.CSAT))
+        .orderBy(col(KpiMonthly.MONTH).desc()).limit(MAX_MONTHS).collectAsList().stream()
+        .map(r -> new ReportData.KpiMonth(date(r, 0), r.getLong(1), r.getLong(2), r.getDouble(3), nullable(r, 4),
+            nullable(r, 5), nullable(r, 6), nullable(r, 7)))
+        .toList()));
+
+    List<ReportData.LifecycleMonth> lifecycle = read(problems, CustomerLifecycleMonthly.TABLE.name(),
+        () -> last(table.apply(CustomerLifecycleMonthly.TABLE.name())
+            .where(col(CustomerLifecycleMonthly.DIMENSION).equalTo(CustomerLifecycleMonthly.OVERALL))
+            .select(CustomerLifecycleMonthly.MONTH, CustomerLifecycleMonthly.NEW_CUSTOMERS,
+                CustomerLifecycleMonthly.RETURNING_CUSTOMERS, CustomerLifecycleMonthly.RESURRECTED_CUSTOMERS,
+                CustomerLifecycleMonthly.DORMANT_CUSTOMERS, CustomerLifecycleMonthly.IS_COMPLETE_PERIOD)
+            .orderBy(col(CustomerLifecycleMonthly.MONTH).desc()).limit(MAX_MONTHS).collectAsList().stream()
+            .map(r -> new ReportData.LifecycleMonth(date(r, 0), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4),
+                r.getBoolean(5)))
+            .toList()));
+
+    String[] money = {RevenueBridgeMonthly.STARTING_NET_REVENUE, RevenueBridgeMonthly.NEW_REVENUE,
+        RevenueBridgeMonthly.RESURRECTED_REVENUE, RevenueBridgeMonthly.EXPANSION_REVENUE,
+        RevenueBridgeMonthly.CONTRACTION_REVENUE, RevenueBridgeMonthly.DORMANT_REVENUE, RevenueBridgeMonthly.OTHER_REVENUE,
+        RevenueBridgeMonthly.ENDING_NET_REVENUE};
+    List<org.apache.spark.sql.Column> bridgeColumns = new ArrayList<>(List.of(col(RevenueBridgeMonthly.MONTH)));
+    for (String m : money) {
+      bridgeColumns.add(col(m).cast(DataTypes.DoubleType));
+    }
+    bridgeColumns.add(col(RevenueBridgeMonthly.IS_COMPLETE_PERIOD));
+    List<ReportData.BridgeMonth> bridge = read(problems, RevenueBridgeMonthly.TABLE.name(),
+        () -> last(table.apply(RevenueBridgeMonthly.TABLE.name())
+            .select(bridgeColumns.toArray(org.apache.spark.sql.Column[]::new))
+            .orderBy(col(RevenueBridgeMonthly.MONTH).desc()).limit(MAX_MONTHS).collectAsList().stream()
+            .map(r -> new ReportData.BridgeMonth(date(r, 0), r.getDouble(1), r.getDouble(2), r.getDouble(3),
+                r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getDouble(8), r.getBoolean(9)))
+            .toList()));
+
+    List<Double> clvTotal = read(problems, CustomerClv.TABLE.name() + " total", () -> {
+      Row r = table.apply(CustomerClv.TABLE.name()).agg(sum(col(CustomerClv.CLV).cast(DataTypes.DoubleType))).first();
+      return r.isNullAt(0) ? List.of() : List.of(r.getDouble(0));
+    });
+
+    return new ReportData(cohorts, churn, tiers, nps, csat, ratings, problems)
+        .withGrowth(kpis, lifecycle, bridge, clvTotal.isEmpty() ? null : clvTotal.get(0));
+  }
+
+  private static Double nullable(Row r, int i) {
+    return r.isNullAt(i) ? null : ((Number) r.get(i)).doubleValue();
   }
 
   /** Rows were taken newest first to keep the last months; the charts want them oldest first. */

@@ -33,7 +33,7 @@ public final class ReportSections {
           + Charts.churnFlows(c.data().churn(), c.data().problems().get(ChurnMonthly.TABLE.name())));
 
   static final ReportSection CLV = new Simple("clv", "Customer lifetime value", ReportSection.Part.CLV,
-      c -> Charts.clvByTier(c.data().clvTiers(), c.data().problems().get(CustomerClv.TABLE.name())));
+      c -> Charts.clvByTier(c.data().clvTiers(), c.data().problems().get(CustomerClv.TABLE.name()), c.clvLabel()));
 
   static final ReportSection VOICE = new Simple("voice", "Voice of the customer", ReportSection.Part.VOICE,
       c -> Charts.npsTrend(c.data().nps(), c.data().problems().get(NpsSummary.TABLE.name()))
@@ -48,7 +48,9 @@ public final class ReportSections {
 
   /** Every section of the report; {@link HtmlReport} orders them by part, then by this list. */
   public static final List<ReportSection> ALL = List.of(
+      new HeadlineSection(),
       WARNINGS,
+      new GrowthSection(),
       COHORTS,
       CLV,
       VOICE,

@@ -52,6 +52,13 @@ final class Svg {
     return closeWithTooltip("circle", tooltip);
   }
 
+  /** An unfilled circle (e.g. marking a low-sample point). */
+  Svg circleOutline(double cx, double cy, double r, String stroke) {
+    out.append("<circle cx=\"").append(n(cx)).append("\" cy=\"").append(n(cy)).append("\" r=\"").append(n(r))
+        .append("\" fill=\"none\" stroke=\"").append(stroke).append("\" stroke-width=\"1.5\"/>");
+    return this;
+  }
+
   Svg polyline(List<double[]> points, String stroke, double strokeWidth) {
     out.append("<polyline fill=\"none\" stroke=\"").append(stroke).append("\" stroke-width=\"").append(n(strokeWidth))
         .append("\" points=\"").append(points(points)).append("\"/>");

@@ -46,7 +46,18 @@ class HtmlReportTest {
         List.of(new ReportData.CsatMonth(JAN, 107, 69.2, 60, 77), new ReportData.CsatMonth(FEB, 5, 80, 37.6, 96.4)),
         List.of(new ReportData.RatingMonth(JAN, 10, List.of(1L, 1L, 2L, 3L, 3L), 3.6),
             new ReportData.RatingMonth(FEB, 4, List.of(0L, 0L, 0L, 2L, 2L), 4.5)),
-        Map.of());
+        Map.of())
+        .withGrowth(
+            List.of(new ReportData.KpiMonth(JAN, 2, 2, 150, null, null, 30.0, 69.2),
+                new ReportData.KpiMonth(FEB, 4, 5, 130, -13.333, 0.5, 90.0, 80.0),
+                new ReportData.KpiMonth(MAR, 1, 3, 1234.5, 849.6, 0.2, null, null)),
+            List.of(new ReportData.LifecycleMonth(JAN, 2, 0, 0, 0, true), new ReportData.LifecycleMonth(FEB, 4, 1, 0, 1, true),
+                new ReportData.LifecycleMonth(MAR, 1, 1, 1, 3, false)),
+            // Feb: 150 + 70 (new) + 0 + 30 (expansion) - 20 (contraction) - 100 (dormant) + 0 = 130.
+            List.of(new ReportData.BridgeMonth(JAN, 0, 150, 0, 0, 0, 0, 0, 150, true),
+                new ReportData.BridgeMonth(FEB, 150, 70, 0, 30, -20, -100, 0, 130, true),
+                new ReportData.BridgeMonth(MAR, 130, 1000, 200, 0, 0, -90, -5.5, 1234.5, false)),
+            4321.987);
   }
 
   @Test
@@ -165,6 +176,72 @@ class HtmlReportTest {
     assertTrue(html.indexOf("data-chart=\"" + Charts.STEP_TIMINGS + "\"") > appendix);
     assertTrue(html.indexOf("data-chart=\"" + Charts.ROW_ACCOUNTING + "\"") > appendix);
     assertTrue(html.indexOf("<td>p.csv</td>") > appendix, "input files listed in the appendix");
+  }
+
+  @Test
+  void theHeadlineStripShowsTheAsOfMonthFirstWithCurrencyAndHorizon() {
+    String html = HtmlReport.render(ReportContext.of(manifestOfOneSmallRun(), threeMonthsOfEverything(), "EUR", 12),
+        ReportSections.ALL);
+
+    // The as-of date 2025-03-31 ends March: March is complete; its row is the last kpi month.
+    assertTrue(html.contains("March 2025 (complete month)"));
+    assertTrue(html.contains(headline("net-revenue", "Net revenue, EUR", "1,234.50", "+849.6% on the month before")));
+    assertTrue(html.contains(headline("active-customers", "Active customers", "3", "with a purchase in the month")));
+    assertTrue(html.contains(headline("new-customers", "New customers", "1", "first purchase in the month")));
+    assertTrue(html.contains(headline("nps", "NPS", "n/a", "no NPS responses in the month")));
+    assertTrue(html.contains(headline("churn-rate", "Churn rate", "20.0%", "of customers active at the start of the month")));
+    assertTrue(html.contains(headline("clv-total", "Total CLV, EUR, 12 months", "4,321.99", "expected over the next 12 months")));
+    // The business comes first: headline, then warnings, then growth; the appendix last.
+    int headline = html.indexOf("section-headline\">");
+    int warnings = html.indexOf("section-warnings\">");
+    int growth = html.indexOf("section-growth\">");
+    assertTrue(headline < warnings && warnings < growth && growth < html.indexOf("section-customers\">"));
+    assertTrue(html.contains("CLV distribution by tier (CLV, EUR, 12 months)"));
+  }
+
+  @Test
+  void growthChartsDrawLifecycleWithDormantBelowAndTheLastCompleteMonthsWaterfall() {
+    String html = HtmlReport.render(manifestOfOneSmallRun(), threeMonthsOfEverything());
+
+    assertTrue(html.contains("<title>2025-03 (month not complete): 3 dormant (bought last month, not this month)</title>"));
+    // March is not complete (is_complete_period false), so the waterfall is February's.
+    assertTrue(html.contains("Revenue bridge, 2025-02"));
+    assertTrue(html.contains("<title>dormant: -100 USD</title>"));
+    assertTrue(html.contains("<title>this month: 130 USD</title>"));
+    assertTrue(html.contains("net revenue, USD"));
+    // Net change of March: 1,234.5 - 130 = 1,104.5 -> "+1,105" (rounded to whole units in the chart).
+    assertTrue(html.contains("2025-03: net change +1,105 USD, ending 1,235 USD"));
+  }
+
+  @Test
+  void rateChartsShowNAndMarkLowSampleMonths() {
+    ReportData data = new ReportData(List.of(), List.of(), List.of(),
+        List.of(new ReportData.NpsMonth(JAN, 100, 30, 15.3, false), new ReportData.NpsMonth(FEB, 12, 50, 40, true)),
+        List.of(), List.of(), Map.of());
+
+    String html = HtmlReport.render(manifestOfOneSmallRun(), data);
+
+    assertTrue(html.contains(">n=100</text>"));
+    assertTrue(html.contains(">n=12</text>"));
+    assertTrue(html.contains("<title>2025-02: 50.0 (10.0 to 90.0), 12 responses (low sample)</title>"));
+    assertTrue(html.contains("fewer responses than voice.min-responses (low sample)"));
+  }
+
+  @Test
+  void warningsArePlainLanguageFirstWithTheModelDetailFoldedBelow() {
+    String html = HtmlReport.render(manifestOfOneSmallRun(), threeMonthsOfEverything());
+
+    int plain = html.indexOf("The BG/NBD purchase model cannot tell customers apart");
+    int detail = html.indexOf("<details><summary>Detail</summary><code>CLV model bg_nbd: boundary solution</code></details>");
+    assertTrue(plain > 0 && detail > plain, "plain sentence, then the detail");
+    assertTrue(PlainWarnings.plain("CLV model pareto_nbd not fitted: too few repeat buyers (3 < 20)")
+        .startsWith("Customer lifetime value is not available from the Pareto/NBD purchase model"));
+    assertEquals("something else", PlainWarnings.plain("something else"));
+  }
+
+  private static String headline(String name, String label, String value, String note) {
+    return "<div class=\"kpi\" data-headline=\"" + name + "\"><div class=\"label\">" + Svg.escape(label)
+        + "</div><div class=\"value\">" + Svg.escape(value) + "</div><div class=\"note\">" + Svg.escape(note) + "</div></div>";
   }
 
   private static int count(String text, String needle) {

@@ -102,7 +102,11 @@ class ReportQueriesTest extends SparkTestSupport {
     assertTrue(data.cohorts().isEmpty());
     assertTrue(data.problems().get(RetentionCohorts.TABLE.name()).startsWith("could not read retention_cohorts"),
         data.problems().toString());
-    assertEquals(4, data.problems().size(), "retention, nps, csat and reviews are missing: " + data.problems().keySet());
+    // customer_clv is present: its CLV total is 1 + 2 + 3 + 10 + 20 = 36 (c6 has none).
+    assertEquals(36.0, data.clvTotal(), 1e-9);
+    assertEquals(List.of("csat_summary", "customer_lifecycle_monthly", "kpi_monthly", "nps_summary", "retention_cohorts",
+        "revenue_bridge_monthly", "review_summary"), data.problems().keySet().stream().sorted().toList(),
+        "retention, lifecycle, bridge, kpis, nps, csat and reviews are missing");
 
     // The whole report is written beside the (absent) manifest and draws the two tables present.
     Manifest manifest = new Manifest(AS_OF.toString(), "test", 1, 1, "c.yaml", "d", "s", "p",
