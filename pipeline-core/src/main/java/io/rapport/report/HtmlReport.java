@@ -56,6 +56,8 @@ public final class HtmlReport {
         .append(Charts.churnFlows(data.churn(), data.problems().get(ChurnMonthly.TABLE.name())))
         .append(Charts.clvByTier(data.clvTiers(), data.problems().get(CustomerClv.TABLE.name())));
 
+    html.append(ClvModelSection.render(data.clvModel()));
+
     html.append("<h3>Voice of the customer</h3>\n")
         .append(Charts.npsTrend(data.nps(), data.problems().get(NpsSummary.TABLE.name())))
         .append(Charts.csatTrend(data.csat(), data.problems().get(CsatSummary.TABLE.name())))

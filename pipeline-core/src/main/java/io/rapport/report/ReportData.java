@@ -17,7 +17,8 @@ public record ReportData(
     List<NpsMonth> nps,
     List<CsatMonth> csat,
     List<RatingMonth> ratings,
-    Map<String, String> problems) {
+    Map<String, String> problems,
+    ClvModelSection.Data clvModel) {
 
   public ReportData {
     cohorts = List.copyOf(cohorts);
@@ -27,6 +28,13 @@ public record ReportData(
     csat = List.copyOf(csat);
     ratings = List.copyOf(ratings);
     problems = Map.copyOf(problems);
+    clvModel = clvModel == null ? ClvModelSection.Data.empty() : clvModel;
+  }
+
+  /** Without the CLV model section's data (it then shows "no data"). */
+  public ReportData(List<CohortCell> cohorts, List<ChurnMonth> churn, List<ClvTier> clvTiers, List<NpsMonth> nps,
+      List<CsatMonth> csat, List<RatingMonth> ratings, Map<String, String> problems) {
+    this(cohorts, churn, clvTiers, nps, csat, ratings, problems, null);
   }
 
   public static ReportData empty() {

@@ -139,7 +139,7 @@ public final class ReportQueries {
             List.of(r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6)), r.getDouble(7)))
         .toList()));
 
-    return new ReportData(cohorts, churn, tiers, nps, csat, ratings, problems);
+    return new ReportData(cohorts, churn, tiers, nps, csat, ratings, problems, ClvModelSection.collect(table));
   }
 
   /** Rows were taken newest first to keep the last months; the charts want them oldest first. */

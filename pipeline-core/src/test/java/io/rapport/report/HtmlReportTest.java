@@ -46,7 +46,36 @@ class HtmlReportTest {
         List.of(new ReportData.CsatMonth(JAN, 107, 69.2, 60, 77), new ReportData.CsatMonth(FEB, 5, 80, 37.6, 96.4)),
         List.of(new ReportData.RatingMonth(JAN, 10, List.of(1L, 1L, 2L, 3L, 3L), 3.6),
             new ReportData.RatingMonth(FEB, 4, List.of(0L, 0L, 0L, 2L, 2L), 4.5)),
-        Map.of());
+        Map.of(),
+        clvModels());
+  }
+
+  /** auto with two purchase models: pareto_nbd selected; two buckets and the total each. */
+  static ClvModelSection.Data clvModels() {
+    return new ClvModelSection.Data(
+        List.of(new ClvModelSection.Model("bg_nbd", true, false, null, null, null, null),
+            new ClvModelSection.Model("pareto_nbd", true, true, "auto: lowest total holdout mean absolute error: bg_nbd 0.80, pareto_nbd 0.70", null, null, null),
+            new ClvModelSection.Model("gamma_gamma", true, true, null, null, null, 0.11)),
+        List.of(new ClvModelSection.Bucket("bg_nbd", "0", 0L, 10, 0.2, 0.25, 0.3), new ClvModelSection.Bucket("bg_nbd", "1", 1L, 5, 0.8, 0.6, 0.7),
+            new ClvModelSection.Bucket("bg_nbd", "total", null, 15, 0.4, 0.37, 0.8),
+            new ClvModelSection.Bucket("pareto_nbd", "0", 0L, 10, 0.2, 0.22, 0.3), new ClvModelSection.Bucket("pareto_nbd", "1", 1L, 5, 0.8, 0.7, 0.6),
+            new ClvModelSection.Bucket("pareto_nbd", "total", null, 15, 0.4, 0.38, 0.7)),
+        List.of(new ClvModelSection.Segment("overall", null, 15, 300.0, 250.0, 360.0),
+            new ClvModelSection.Segment("clv_tier", "top", 4, 200.0, 170.0, 240.0)),
+        null);
+  }
+
+  @Test
+  void theClvModelSectionSaysWhichModelWasSelectedWhyAndDrawsOneSeriesPerModel() {
+    String html = HtmlReport.render(manifestOfOneSmallRun(), threeMonthsOfEverything());
+
+    assertTrue(html.contains("<b>pareto_nbd</b>, auto: lowest total holdout mean absolute error"), html);
+    Matcher svg = Pattern.compile("<svg data-chart=\"clv-holdout\"[^>]*>(.*?)</svg>", Pattern.DOTALL).matcher(html);
+    assertTrue(svg.find());
+    assertEquals(2, count(svg.group(1), "<polyline"), "one line per model");
+    assertTrue(svg.group(1).contains("pareto_nbd (MAE 0.700)"));
+    assertTrue(html.contains("<td>clv_tier</td><td>top</td><td class=\"n\">4</td><td class=\"n\">200</td><td class=\"n\">170</td><td class=\"n\">240</td>"), html);
+    assertTrue(html.contains("frequency-monetary correlation 0.110"));
   }
 
   @Test
@@ -59,7 +88,7 @@ class HtmlReportTest {
       assertTrue(svg.find(), "no svg for " + chart);
       assertTrue(svg.group(1).contains("<rect") || svg.group(1).contains("<polyline"), chart + " draws nothing");
     }
-    assertEquals(Charts.ALL.size(), count(html, "<svg "), "one svg per chart, no other");
+    assertEquals(Charts.ALL.size() + ClvModelSection.CHARTS.size(), count(html, "<svg "), "one svg per chart, no other");
     assertEquals(0, count(html, "data-chart-empty"));
   }
 
@@ -81,7 +110,7 @@ class HtmlReportTest {
     String html = HtmlReport.render(bare, ReportData.empty());
 
     assertEquals(0, count(html, "<svg"));
-    for (String chart : Charts.ALL) {
+    for (String chart : java.util.stream.Stream.concat(Charts.ALL.stream(), ClvModelSection.CHARTS.stream()).toList()) {
       assertTrue(html.contains("<p class=\"no-data\" data-chart-empty=\"" + chart + "\">No data: "), "no note for " + chart);
     }
     assertTrue(html.contains("retention_cohorts has no rows for this date"));
