@@ -48,7 +48,8 @@ class SqlTrinoTest {
       write(spark, ChurnMonthly.TABLE.schema(), "churn_monthly/as_of_date=2025-01-31", RowFactory.create(
           Date.valueOf("2025-01-01"), 0L, 2L, 0L, 0L, 2L, null, null));
       write(spark, ClvModelTable.TABLE.schema(), "clv_model/as_of_date=2025-01-31", RowFactory.create("bg_nbd",
-          Map.of("r", 0.24), Map.of("r", 0.01), -10.0, 2L, 12L, true, null, null, "week", 7.0));
+          Map.of("r", 0.24), Map.of("r", 0.01), -10.0, 2L, 12L, true, null, null, "week", 7.0, true,
+          "configured (clv.model = bg_nbd)", null));
     } finally {
       spark.stop();
     }
@@ -130,6 +131,9 @@ class SqlTrinoTest {
           "failure_reason" varchar,
           "time_unit" varchar,
           "time_unit_days" double,
+          "selected" boolean,
+          "selection_reason" varchar,
+          "frequency_monetary_correlation" double,
           "as_of_date" date
         )
         WITH (

@@ -22,6 +22,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The CLV model step: the one place of the CLV flow that runs Spark actions. Customers are
@@ -50,7 +51,9 @@ public final class ClvFitting {
     List<String> models = purchaseModels(settings.model());
     ClvFits full = fitModels(summaries, models, settings);
     LocalDate calibrationEnd = asOf.minusDays(settings.selectionHoldoutDays());
-    Dataset<Row> calibration = CustomerSummaries.build(purchaseDays, calibrationEnd, settings.timeUnitDays());
+    // Read twice (the fits' triples, then the comparison): kept rather than rebuilt from the purchase days.
+    Dataset<Row> calibration = CustomerSummaries.build(purchaseDays, calibrationEnd, settings.timeUnitDays())
+        .persist(StorageLevel.MEMORY_AND_DISK());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(summaries.sparkSession().sparkContext());
     String previous = sc.getLocalProperty("spark.job.description");
     List<ModelFit> calibrationFits;
@@ -64,6 +67,7 @@ public final class ClvFitting {
           settings.timeUnitDays()).collectAsList();
     } finally {
       sc.setJobDescription(previous);
+      calibration.unpersist();
     }
     Map<String, Double> mae = new LinkedHashMap<>();
     for (String model : models) {

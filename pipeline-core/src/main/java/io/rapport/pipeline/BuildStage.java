@@ -38,7 +38,7 @@ public final class BuildStage {
         warnings.add("CLV model " + fit.model() + " not fitted: " + fit.failureReason()
             + (used ? "; its per-customer columns are null" : " (not selected)"));
       } else if (fit.warning() != null) {
-        warnings.add("CLV model " + fit.model() + ": " + fit.warning());
+        warnings.add("CLV model " + fit.model() + (used ? "" : " (not selected)") + ": " + fit.warning());
       }
     }
     return warnings;

@@ -35,6 +35,9 @@ public final class ReportSections {
   static final ReportSection CLV = new Simple("clv", "Customer lifetime value", ReportSection.Part.CLV,
       c -> Charts.clvByTier(c.data().clvTiers(), c.data().problems().get(CustomerClv.TABLE.name()), c.clvLabel()));
 
+  static final ReportSection CLV_MODEL = new Simple("clv-model", "CLV model choice and intervals",
+      ReportSection.Part.CLV, c -> ClvModelSection.render(ClvModelSection.collect(c::table)));
+
   static final ReportSection VOICE = new Simple("voice", "Voice of the customer", ReportSection.Part.VOICE,
       c -> Charts.npsTrend(c.data().nps(), c.data().problems().get(NpsSummary.TABLE.name()))
           + Charts.csatTrend(c.data().csat(), c.data().problems().get(CsatSummary.TABLE.name()))
@@ -53,6 +56,7 @@ public final class ReportSections {
       new GrowthSection(),
       COHORTS,
       CLV,
+      CLV_MODEL,
       VOICE,
       ANOMALIES,
       APPENDIX);

@@ -60,6 +60,34 @@ class HtmlReportTest {
             4321.987);
   }
 
+  /** auto with two purchase models: pareto_nbd selected; two buckets and the total each. */
+  static ClvModelSection.Data clvModels() {
+    return new ClvModelSection.Data(
+        List.of(new ClvModelSection.Model("bg_nbd", true, false, null, null, null, null),
+            new ClvModelSection.Model("pareto_nbd", true, true, "auto: lowest total holdout mean absolute error: bg_nbd 0.80, pareto_nbd 0.70", null, null, null),
+            new ClvModelSection.Model("gamma_gamma", true, true, null, null, null, 0.11)),
+        List.of(new ClvModelSection.Bucket("bg_nbd", "0", 0L, 10, 0.2, 0.25, 0.3), new ClvModelSection.Bucket("bg_nbd", "1", 1L, 5, 0.8, 0.6, 0.7),
+            new ClvModelSection.Bucket("bg_nbd", "total", null, 15, 0.4, 0.37, 0.8),
+            new ClvModelSection.Bucket("pareto_nbd", "0", 0L, 10, 0.2, 0.22, 0.3), new ClvModelSection.Bucket("pareto_nbd", "1", 1L, 5, 0.8, 0.7, 0.6),
+            new ClvModelSection.Bucket("pareto_nbd", "total", null, 15, 0.4, 0.38, 0.7)),
+        List.of(new ClvModelSection.Segment("overall", null, 15, 300.0, 250.0, 360.0),
+            new ClvModelSection.Segment("clv_tier", "top", 4, 200.0, 170.0, 240.0)),
+        null);
+  }
+
+  @Test
+  void theClvModelSectionSaysWhichModelWasSelectedWhyAndDrawsOneSeriesPerModel() {
+    String html = ClvModelSection.render(clvModels());
+
+    assertTrue(html.contains("<b>pareto_nbd</b>, auto: lowest total holdout mean absolute error"), html);
+    Matcher svg = Pattern.compile("<svg data-chart=\"clv-holdout\"[^>]*>(.*?)</svg>", Pattern.DOTALL).matcher(html);
+    assertTrue(svg.find());
+    assertEquals(2, count(svg.group(1), "<polyline"), "one line per model");
+    assertTrue(svg.group(1).contains("pareto_nbd (MAE 0.700)"));
+    assertTrue(html.contains("<td>clv_tier</td><td>top</td><td class=\"n\">4</td><td class=\"n\">200</td><td class=\"n\">170</td><td class=\"n\">240</td>"), html);
+    assertTrue(html.contains("frequency-monetary correlation 0.110"));
+  }
+
   @Test
   void everyChartIsANamedInlineSvgWithATitleAndContent() {
     String html = HtmlReport.render(manifestOfOneSmallRun(), threeMonthsOfEverything());
