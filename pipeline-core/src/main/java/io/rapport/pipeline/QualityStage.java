@@ -62,6 +62,10 @@ public final class QualityStage {
         .forEach(r -> warnings.add("quality warning on " + r.table() + ": " + r.check() + ": " + r.detail()));
     verdicts.stream().filter(MetricVerdict::flagged)
         .forEach(v -> warnings.add("anomaly " + v.status() + " on " + v.metric() + ": " + v.detail()));
+    // A mistyped key in quality.anomalies.metrics would otherwise silently configure nothing.
+    Set<String> measured = verdicts.stream().map(MetricVerdict::metric).collect(Collectors.toSet());
+    run.settings().quality().anomalies().metrics().keySet().stream().filter(k -> !measured.contains(k)).sorted()
+        .forEach(k -> warnings.add("quality.anomalies.metrics." + k + " names no metric of this run; it has no effect"));
     StageReport report = new StageReport(NAME, Map.of(RunMetrics.TABLE.name(), metricRows), null, entries, warnings,
         verdicts.stream().map(QualityStage::entry).toList(), List.copyOf(new TreeSet<>(acceptedAnomalies)));
     run.saveReport(report);
