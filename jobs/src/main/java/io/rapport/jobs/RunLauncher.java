@@ -110,6 +110,15 @@ public final class RunLauncher {
         if (last != null && last.getStatus() == BatchStatus.COMPLETED && force) {
           params = forcedParameters(jobs, asOf);
           last = jobs.getLastJobExecution(RapportJobConfiguration.JOB_NAME, params);
+        } else if (last != null && force) {
+          // --force on a date that never completed starts it over from its inputs in a new job
+          // instance, instead of restarting the failed one at its failed step with tables built
+          // from the export as it was (e.g. after an anomaly, once the export is repaired).
+          if (last.isRunning()) {
+            markAbandoned(jobs, last);
+          }
+          params = newForcedParameters(jobs, asOf);
+          last = null;
         }
         if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
           return alreadyComplete(jobs, last, readManifest(spark, layout, asOf), asOf);
@@ -216,6 +225,15 @@ public final class RunLauncher {
     }
     JobExecution newest = jobs.getLastJobExecution(RapportJobConfiguration.JOB_NAME, parameters(asOf, rerun));
     if (newest != null && newest.getStatus() == BatchStatus.COMPLETED) {
+      rerun++;
+    }
+    return parameters(asOf, rerun);
+  }
+
+  /** A forced re-run instance that does not exist yet: the date starts over. */
+  private static JobParameters newForcedParameters(JobRepository jobs, LocalDate asOf) {
+    long rerun = 1;
+    while (jobs.getJobInstance(RapportJobConfiguration.JOB_NAME, parameters(asOf, rerun)) != null) {
       rerun++;
     }
     return parameters(asOf, rerun);

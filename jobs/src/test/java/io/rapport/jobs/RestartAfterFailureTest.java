@@ -101,6 +101,28 @@ class RestartAfterFailureTest {
     CleanRun.assertSameTables(spark, warehouse, AS_OF);
   }
 
+  @Test
+  void forceOnAFailedDateStartsItOverFromItsInputsInANewInstance() {
+    LocalDate date = LocalDate.parse("2025-07-31");
+    RunLauncher.Outcome failed;
+    System.setProperty(FailureInjection.VARIABLE, Step.QUALITY_GATE.id());
+    try {
+      failed = RunLauncher.run(loaded, date, false, spark);
+    } finally {
+      System.clearProperty(FailureInjection.VARIABLE);
+    }
+    assertEquals(1, failed.exitCode(), failed.error());
+
+    RunLauncher.Outcome forced = RunLauncher.run(loaded, date, true, spark);
+
+    assertEquals(0, forced.exitCode(), forced.error());
+    assertNotEquals(failed.jobInstanceId(), forced.jobInstanceId(), "--force on a failed date is a new job instance");
+    assertEquals(List.of("COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED"), statuses(forced));
+    // Every step ran again (none "not redone"): the date was rebuilt from its inputs.
+    assertEquals(List.of("", "", "", "", ""), forced.steps().stream().map(RunLauncher.StepLine::note).toList());
+    assertEquals(forced.jobInstanceId(), forced.manifest().jobInstanceId());
+  }
+
   private static List<String> statuses(RunLauncher.Outcome outcome) {
     return outcome.steps().stream().map(RunLauncher.StepLine::status).toList();
   }
