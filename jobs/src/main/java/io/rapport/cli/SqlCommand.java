@@ -34,7 +34,7 @@ final class SqlCommand implements Runnable {
 
   static SqlDdl.Warehouse inspect(Path config) {
     String root = Settings.load(config).settings().warehouse();
-    SqlDdl.Warehouse warehouse = SqlDdl.inspect(new Configuration(), new WarehouseLayout(root));
+    SqlDdl.Warehouse warehouse = SqlDdl.inspect(new Configuration(), new WarehouseLayout(root), io.rapport.catalog.Catalog.PUBLISHED);
     if (warehouse.tables().isEmpty()) {
       throw new ConfigurationException("Cannot print SQL for the warehouse " + warehouse.location()
           + ": it holds no published table yet (run `rapport run` first)");

@@ -73,7 +73,7 @@ class SqlDuckDbTest {
     ReportSampleRun run = ReportSampleRun.get();
     Path copy = temp.resolve("warehouse");
     ReportSampleRun.copyTree(run.warehouse, copy);
-    String script = SqlDdl.duckdb(SqlDdl.inspect(new Configuration(), new WarehouseLayout(copy.toString())));
+    String script = SqlDdl.duckdb(SqlDdl.inspect(new Configuration(), new WarehouseLayout(copy.toString()), io.rapport.catalog.Catalog.PUBLISHED));
     Path september = copy.resolve("churn_monthly/as_of_date=2025-09-30");
 
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {

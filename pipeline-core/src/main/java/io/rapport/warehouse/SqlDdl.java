@@ -1,6 +1,5 @@
 package io.rapport.warehouse;
 
-import io.rapport.catalog.Catalog;
 import io.rapport.schema.TableSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +33,7 @@ import org.apache.spark.sql.types.TimestampType;
 /**
  * Ready-to-run SQL that makes the warehouse queryable from DuckDB and from Trino's Hive connector
  * (the {@code rapport sql} command). The tables and their columns are those of the
- * {@link Catalog}, the declarations every written frame is held to, for each table that has at
+ * catalog, the declarations every written frame is held to, for each table that has at
  * least one snapshot in the warehouse.
  *
  * <p>Every table gets a view of all its as-of dates and a {@code <table>_latest} view of the
@@ -68,10 +67,11 @@ public final class SqlDdl {
   }
 
   /**
-   * The published tables of the {@link Catalog} with their declared columns, each that has at
-   * least one snapshot in the warehouse (no Spark job runs; only folders are listed).
+   * The given published tables (the catalog's, passed in: the warehouse layer does not look up
+   * to the catalog) with their declared columns, each that has at least one snapshot in the
+   * warehouse (no Spark job runs; only folders are listed).
    */
-  public static Warehouse inspect(Configuration conf, WarehouseLayout layout) {
+  public static Warehouse inspect(Configuration conf, WarehouseLayout layout, List<TableSpec> published) {
     try {
       FileSystem fs = layout.root().getFileSystem(conf);
       Path root = fs.makeQualified(layout.root());
@@ -80,7 +80,7 @@ public final class SqlDdl {
       }
       List<TableSchema> tables = new ArrayList<>();
       List<String> skipped = new ArrayList<>();
-      for (TableSpec table : Catalog.PUBLISHED) {
+      for (TableSpec table : published) {
         if (hasSnapshot(fs, layout.table(table.name()))) {
           tables.add(new TableSchema(table.name(), table.schema()));
         } else {
