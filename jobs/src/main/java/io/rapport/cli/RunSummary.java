@@ -49,6 +49,11 @@ final class RunSummary {
           out.setLength(out.length() - 1);
           out.append(System.lineSeparator());
         }
+        if (a.roundedPrices() > 0) {
+          out.append("  ").append(source).append(": ").append(a.roundedPrices())
+              .append(" accepted rows had unit_price rounded half-even to 4 decimals (price-rounding: half-even)")
+              .append(System.lineSeparator());
+        }
       });
     }
     Manifest manifest = outcome.manifest();

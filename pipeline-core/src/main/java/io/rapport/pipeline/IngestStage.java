@@ -84,6 +84,6 @@ public final class IngestStage {
   private static SourceAccounting accounting(StagingResult staged) {
     SourceCounts c = staged.counts();
     return new SourceAccounting(staged.files(), c.read(), c.accepted(), c.rejected(), c.duplicates(),
-        c.afterAsOf(), c.rejectedByReason());
+        c.afterAsOf(), c.rejectedByReason(), staged.roundedPrices());
   }
 }

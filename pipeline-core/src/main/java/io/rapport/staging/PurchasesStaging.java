@@ -1,11 +1,14 @@
 package io.rapport.staging;
 
 import static io.rapport.schema.StagedSchemas.*;
-import static io.rapport.staging.Rules.decimal;
 import static io.rapport.staging.Rules.integer;
 import static io.rapport.staging.Rules.quoted;
 import static io.rapport.staging.Rules.text;
 import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.bround;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -17,6 +20,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import io.rapport.config.PriceRounding;
 import io.rapport.staging.Rules.Rule;
 import java.math.BigDecimal;
 import java.time.ZoneId;
@@ -48,6 +52,9 @@ final class PurchasesStaging {
   private static final String QTY_TEXT = "_t_quantity_text";
   private static final String PRICE_TEXT = "_t_price_text";
   private static final String PRICE = "_t_price";
+  private static final String PLAIN = "_t_price_plain";
+  private static final String DECIMALS = "_t_price_decimals";
+  private static final String ROUNDED = "_t_price_rounded";
   private static final String STATUS_TEXT = "_t_status_text";
   private static final String ORDER_DATE = "_t_order_date";
   private static final String RATE = "_t_rate";
@@ -59,7 +66,9 @@ final class PurchasesStaging {
    * @param rates exchange-rate validity ranges from {@link FxRates#ranges}, or null without a rates file
    */
   static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String reportingCurrency,
-      ZoneId reportingZone, String defaultCurrency, Dataset<Row> rates, String format) {
+      ZoneId reportingZone, String defaultCurrency, Dataset<Row> rates, String format, PriceRounding rounding,
+      java.nio.charset.Charset encoding) {
+    boolean halfEven = rounding == PriceRounding.HALF_EVEN;
     String fallbackCurrency = defaultCurrency == null ? reportingCurrency : defaultCurrency;
     Column statusText = lower(col(STATUS_TEXT));
     Column status = when(col(STATUS_TEXT).isNull(), lit(STATUS_COMPLETED))
@@ -73,11 +82,19 @@ final class PurchasesStaging {
         .withColumn("_t_line_number", integer(LINE_TEXT))
         .withColumn("_t_customer_id", text(CUSTOMER_ID))
         .withColumn(ORDER_TS_TEXT, text(ORDER_TS))
-        .withColumn("_t_order_ts", Rules.timestamp(canonical, ORDER_TS, timestamps))
+        .withColumn("_t_order_ts_any", Rules.timestamp(canonical, ORDER_TS, timestamps))
+        .withColumn("_t_order_ts", Rules.inRange(col("_t_order_ts_any")))
         .withColumn(QTY_TEXT, text(QUANTITY))
-        .withColumn("_t_quantity", integer(QTY_TEXT))
+        .withColumn("_t_quantity", Rules.integerLiteral(QTY_TEXT))
         .withColumn(PRICE_TEXT, text(UNIT_PRICE))
-        .withColumn(PRICE, decimal(PRICE_TEXT))
+        // A plain decimal only (no exponent, no grouping); decimals counted without trailing zeros.
+        .withColumn(PLAIN, col(PRICE_TEXT).rlike("^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"))
+        .withColumn(DECIMALS, when(col(PLAIN), length(regexp_extract(col(PRICE_TEXT), "\\.([0-9]*?)0*$", 1))))
+        .withColumn(PRICE, when(col(PLAIN), expr("try_cast(" + PRICE_TEXT + " as decimal(38,18))")))
+        .withColumn(ROUNDED, col(DECIMALS).gt(4))
+        .withColumn(PRICE, halfEven
+            ? bround(col(PRICE), 4)
+            : when(col(ROUNDED).unary_$bang(), col(PRICE)))
         .withColumn("_t_currency", upper(coalesce(text(CURRENCY), lit(fallbackCurrency))))
         .withColumn(STATUS_TEXT, text(STATUS))
         .withColumn("_t_status_parsed", status)
@@ -114,18 +131,21 @@ final class PurchasesStaging {
             + " on or before "), coalesce(col(ORDER_DATE).cast(DataTypes.StringType), lit("the order date")));
     List<Rule> rules = List.of(
         Rules.malformed(format),
+        Rules.encoding(encoding),
         new Rule(RejectReason.MISSING_ORDER_ID, col("_t_order_id").isNull(), lit("order_id is empty")),
         new Rule(RejectReason.INVALID_LINE_NUMBER, col(LINE_TEXT).isNotNull().and(col("_t_line_number").isNull()),
             quoted("line_number", col(LINE_TEXT), "is not an integer")),
         new Rule(RejectReason.MISSING_CUSTOMER_ID, col("_t_customer_id").isNull(), lit("customer_id is empty")),
         new Rule(RejectReason.INVALID_TIMESTAMP, col("_t_order_ts").isNull(),
-            quoted("order_ts", col(ORDER_TS_TEXT), "is not " + timestamps.expectation())),
+            Rules.timestampDetail("order_ts", col(ORDER_TS_TEXT), col("_t_order_ts_any"), timestamps)),
         new Rule(RejectReason.INVALID_QUANTITY, col("_t_quantity").isNull(),
-            quoted("quantity", col(QTY_TEXT), "is not an integer")),
+            quoted("quantity", col(QTY_TEXT), "is not an integer literal")),
         new Rule(RejectReason.ZERO_QUANTITY, col("_t_quantity").equalTo(0),
             quoted("quantity", col(QTY_TEXT), "must be a non-zero integer")),
         new Rule(RejectReason.INVALID_PRICE, col("_t_unit_price").isNull(),
-            quoted("unit_price", col(PRICE_TEXT), "is not a number that fits decimal(18,4)")),
+            when(col(PLAIN).and(col(ROUNDED)), quoted("unit_price", col(PRICE_TEXT),
+                "has more than 4 decimals (set price-rounding: half-even to round them)"))
+                .otherwise(quoted("unit_price", col(PRICE_TEXT), "is not a plain decimal number that fits decimal(18,4)"))),
         new Rule(RejectReason.NEGATIVE_PRICE, col("_t_unit_price").lt(0),
             quoted("unit_price", col(PRICE_TEXT), "must be >= 0")),
         new Rule(RejectReason.UNKNOWN_STATUS, col("_t_status").isNull(),
@@ -151,6 +171,6 @@ final class PurchasesStaging {
     out.put(COUNTRY, text(COUNTRY));
     out.put(SOURCE_FILE, col(SourceReader.FILE));
 
-    return new Validated(df, out, col("_t_order_ts"));
+    return new Validated(df, out, col("_t_order_ts"), halfEven ? coalesce(col(ROUNDED), lit(false)) : lit(false));
   }
 }

@@ -27,23 +27,27 @@ final class ReviewsStaging {
   private ReviewsStaging() {}
 
   /** replied_at is staged as read; the as-of cut hides a reply after the as-of date ({@link Staging}). */
-  static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String format) {
+  static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String format,
+      java.nio.charset.Charset encoding) {
     Dataset<Row> df = canonical
         .withColumn("_t_review_id", text(REVIEW_ID))
         .withColumn("_t_created_text", text(CREATED_AT))
-        .withColumn("_t_created_at", Rules.timestamp(canonical, CREATED_AT, timestamps))
+        .withColumn("_t_created_any", Rules.timestamp(canonical, CREATED_AT, timestamps))
+        .withColumn("_t_created_at", Rules.inRange(col("_t_created_any")))
         .withColumn("_t_replied_text", text(REPLIED_AT))
-        .withColumn("_t_replied_at", Rules.timestamp(canonical, REPLIED_AT, timestamps))
+        .withColumn("_t_replied_any", Rules.timestamp(canonical, REPLIED_AT, timestamps))
+        .withColumn("_t_replied_at", Rules.inRange(col("_t_replied_any")))
         .withColumn("_t_rating_text", text(RATING))
         .withColumn("_t_rating", integer("_t_rating_text"));
     Column rating = col("_t_rating");
     List<Rule> rules = List.of(
         Rules.malformed(format),
+        Rules.encoding(encoding),
         new Rule(RejectReason.MISSING_REVIEW_ID, col("_t_review_id").isNull(), lit("review_id is empty")),
         new Rule(RejectReason.INVALID_TIMESTAMP, col("_t_created_at").isNull(),
-            quoted("created_at", col("_t_created_text"), "is not " + timestamps.expectation())),
+            Rules.timestampDetail("created_at", col("_t_created_text"), col("_t_created_any"), timestamps)),
         new Rule(RejectReason.INVALID_TIMESTAMP, col("_t_replied_text").isNotNull().and(col("_t_replied_at").isNull()),
-            quoted("replied_at", col("_t_replied_text"), "is not " + timestamps.expectation())),
+            Rules.timestampDetail("replied_at", col("_t_replied_text"), col("_t_replied_any"), timestamps)),
         new Rule(RejectReason.INVALID_RATING, rating.isNull(), quoted("rating", col("_t_rating_text"), "is not an integer")),
         new Rule(RejectReason.RATING_OUT_OF_RANGE, rating.between(1, 5).unary_$bang(),
             quoted("rating", col("_t_rating_text"), "is outside 1..5")));

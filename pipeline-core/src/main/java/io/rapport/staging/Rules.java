@@ -52,6 +52,42 @@ final class Rules {
     return df.withColumn(REASON_CODE, code).withColumn(REASON_DETAIL, detail);
   }
 
+  /** Set by {@link Staging} on every row: some text did not decode in the source's encoding. */
+  static final String BAD_ENCODING = "_bad_encoding";
+  /** The character a decoder puts where bytes do not decode; never stored in a table. */
+  static final String REPLACEMENT = "\uFFFD";
+
+  /** Timestamps outside [1900-01-01, 3000-01-01) UTC are rejected (SPEC section 2). */
+  static final Timestamp MIN_TS = Timestamp.from(java.time.Instant.parse("1900-01-01T00:00:00Z"));
+  static final Timestamp END_TS = Timestamp.from(java.time.Instant.parse("3000-01-01T00:00:00Z"));
+
+  /** The undecodable-text rule, second for every source (after malformed_row). */
+  static Rule encoding(java.nio.charset.Charset charset) {
+    return new Rule(RejectReason.INVALID_ENCODING, coalesce(col(BAD_ENCODING), lit(false)),
+        lit("the row holds bytes that are not valid " + charset.name() + " text (set the source's encoding);"
+            + " raw_record shows each undecodable sequence as \\ufffd"));
+  }
+
+  /** The timestamp when it lies within 1900-01-01 .. 2999-12-31 (UTC), else null. */
+  static Column inRange(Column ts) {
+    return when(ts.geq(lit(MIN_TS)).and(ts.lt(lit(END_TS))), ts);
+  }
+
+  /** Detail of an invalid timestamp: out of range when it parsed, else not in the expected format. */
+  static Column timestampDetail(String name, Column text, Column parsed, TimestampParser parser) {
+    return when(parsed.isNotNull(), concat(lit(name + " '"), text, lit("' is outside 1900-01-01 .. 2999-12-31")))
+        .otherwise(quoted(name, text, "is not " + parser.expectation()));
+  }
+
+  /**
+   * An integer from an integer literal only ({@code 3}, {@code -2}, {@code +4}); {@code 1e2},
+   * {@code 1.0}, {@code 1,000} and out-of-range values are null.
+   */
+  static Column integerLiteral(String textColumn) {
+    Column t = col(textColumn);
+    return when(t.rlike("^[+-]?[0-9]{1,10}$"), integer(textColumn));
+  }
+
   /** The malformed-row rule every source starts with. */
   static Rule malformed(String format) {
     return new Rule(RejectReason.MALFORMED_ROW, col(SourceReader.CORRUPT).isNotNull(),

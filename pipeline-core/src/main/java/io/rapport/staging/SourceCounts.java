@@ -42,9 +42,13 @@ public record SourceCounts(
     return new SourceCounts(0, 0, 0, 0, 0, Map.of());
   }
 
-  /** rejected / read, 0 when nothing was read. */
+  /**
+   * rejected / (read - afterAsOf): the share of the rows that belong to the as-of date, so that a
+   * backfill's gate does not depend on files dated after it (SPEC section 2); 0 when there are none.
+   */
   public double rejectRate() {
-    return read == 0 ? 0.0 : (double) rejected / read;
+    long upToAsOf = read - afterAsOf;
+    return upToAsOf == 0 ? 0.0 : (double) rejected / upToAsOf;
   }
 
   /** Reasons sorted by count, largest first, as "code count, code count". */

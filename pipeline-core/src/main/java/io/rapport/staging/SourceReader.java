@@ -58,7 +58,8 @@ final class SourceReader {
   /** The columns of each file: CSV header read directly, JSON schema inferred, Parquet footer. */
   static List<FileLayout> layouts(SparkSession spark, SourceContract contract, List<String> files) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Map<String, String> options = contract.settings.options();
+    Map<String, String> options = readerOptions(contract);
+    Map<String, Map.Entry<String, StructField>> parquetTypes = new HashMap<>();
     List<FileLayout> out = new ArrayList<>();
     for (String file : files) {
       switch (contract.settings.format()) {
@@ -85,8 +86,17 @@ final class SourceReader {
           if (length(file, conf) == 0) {
             out.add(new FileLayout(file, List.of(), true, false));
           } else {
-            List<String> names = List.of(spark.read().options(options).parquet(file).schema().fieldNames());
-            out.add(new FileLayout(file, names, false, false));
+            StructType schema = spark.read().options(options).parquet(file).schema();
+            for (StructField f : schema.fields()) {
+              String key = f.name().toLowerCase(java.util.Locale.ROOT);
+              Map.Entry<String, StructField> first = parquetTypes.putIfAbsent(key, Map.entry(file, f));
+              if (first != null && !first.getValue().dataType().equals(f.dataType())) {
+                throw new io.rapport.errors.InputContractException("Cannot read " + contract.sourceId + ": Parquet column "
+                    + f.name() + " is " + first.getValue().dataType().simpleString() + " in " + first.getKey() + " but "
+                    + f.dataType().simpleString() + " in " + file + " (every file must give a column the same type)");
+              }
+            }
+            out.add(new FileLayout(file, List.of(schema.fieldNames()), false, false));
           }
         }
       }
@@ -186,8 +196,17 @@ final class SourceReader {
     return to_json(struct(cols), Map.of("ignoreNullFields", "false"));
   }
 
-  private static Map<String, String> readerOptions(SourceContract contract) {
-    Map<String, String> options = contract.settings.options();
+  /** The reader options: the source's {@code options}, with its {@code encoding} unless they name one, and CSV defaults. */
+  static Map<String, String> readerOptions(SourceContract contract) {
+    Map<String, String> options = new HashMap<>(contract.settings.options());
+    boolean utf8 = contract.settings.encoding().equals(java.nio.charset.StandardCharsets.UTF_8);
+    if (contract.settings.format() != SourceFormat.PARQUET
+        && InputFiles.option(options, "encoding", InputFiles.option(options, "charset", null)) == null) {
+      options.put("encoding", contract.settings.encoding().name());
+      if (!utf8 && contract.settings.format() == SourceFormat.JSONL && InputFiles.option(options, "lineSep", null) == null) {
+        options.put("lineSep", "\n"); // Spark's JSON reader needs it for another charset
+      }
+    }
     if (contract.settings.format() != SourceFormat.CSV) {
       return options;
     }

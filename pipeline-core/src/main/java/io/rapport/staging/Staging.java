@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -76,6 +77,7 @@ public final class Staging {
   /** Staged-history columns besides the staged schema's own (see {@link #stagedSchema}). */
   static final String EVENT_TS = "_event_ts";
   static final String DAY = "_day_date";
+  static final String ROUNDED = "_price_rounded";
   private static final String URI = "_uri";
   private static final String RANK = "_file_rank";
 
@@ -251,6 +253,14 @@ public final class Staging {
       carried.put(c, alias);
       cols.add(col(SourceContract.quote(c)).as(alias));
     }
+    // Text that did not decode holds the decoder's replacement character (csv and jsonl are read as text).
+    Column bad = col(SourceReader.CORRUPT).contains(Rules.REPLACEMENT);
+    if (contract.settings.format() != io.rapport.config.SourceFormat.PARQUET) {
+      for (String c : read.exportColumns()) {
+        bad = bad.or(col(SourceContract.quote(c)).contains(Rules.REPLACEMENT));
+      }
+    }
+    cols.add(coalesce(bad, lit(false)).as(Rules.BAD_ENCODING));
     cols.addAll(contract.canonicalValues(read.exportColumns()));
     Dataset<Row> canonical;
     try {
@@ -265,14 +275,15 @@ public final class Staging {
         String defaultCurrency = contract.settings.defaults().get(StagedSchemas.CURRENCY);
         yield PurchasesStaging.validate(canonical, contract.timestamps, reportingCurrency,
             settings.reporting().timeZone(), defaultCurrency == null ? null : defaultCurrency.trim(),
-            FxRates.ranges(spark, settings), format);
+            FxRates.ranges(spark, settings), format, contract.settings.priceRounding(), contract.settings.encoding());
       }
-      case SURVEYS -> SurveysStaging.validate(canonical, contract.timestamps, format);
-      case REVIEWS -> ReviewsStaging.validate(canonical, contract.timestamps, format);
+      case SURVEYS -> SurveysStaging.validate(canonical, contract.timestamps, format, contract.settings.encoding());
+      case REVIEWS -> ReviewsStaging.validate(canonical, contract.timestamps, format, contract.settings.encoding());
     };
-    Column raw = when(col(Rules.REASON_CODE).isNotNull(),
-        coalesce(col(SourceReader.CORRUPT), read.rawJson(c -> col(carried.get(c)))));
-    return new Validated(v.frame().withColumn(Rules.RAW_RECORD, raw), v.output(), v.eventTs());
+    // The replacement character is written out as the text \ufffd: never stored as such in a table.
+    Column raw = when(col(Rules.REASON_CODE).isNotNull(), regexp_replace(
+        coalesce(col(SourceReader.CORRUPT), read.rawJson(c -> col(carried.get(c)))), Rules.REPLACEMENT, "\\\\ufffd"));
+    return new Validated(v.frame().withColumn(Rules.RAW_RECORD, raw), v.output(), v.eventTs(), v.rounded());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -399,6 +410,7 @@ public final class Staging {
       for (StructField f : stagedSchema(source).fields()) {
         Column c = switch (f.name()) {
           case EVENT_TS -> v.eventTs();
+          case ROUNDED -> v.rounded();
           case DAY -> day;
           case Rules.REASON_CODE, Rules.REASON_DETAIL, SourceReader.FILE, SourceReader.ORDER -> col(f.name());
           case Rules.RAW_RECORD -> when(col(Rules.REASON_CODE).isNotNull(), col(Rules.RAW_RECORD));
@@ -451,7 +463,8 @@ public final class Staging {
         .add(Rules.RAW_RECORD, DataTypes.StringType, true)
         .add(SourceReader.FILE, DataTypes.IntegerType, false)
         .add(SourceReader.ORDER, DataTypes.LongType, false)
-        .add(DAY, DataTypes.DateType, true);
+        .add(DAY, DataTypes.DateType, true)
+        .add(ROUNDED, DataTypes.BooleanType, true);
   }
 
   /** Every staged row of the files the ledger names, with each file's URI and its rank by path. */
@@ -488,6 +501,7 @@ public final class Staging {
     for (String d : List.of(ACCEPTED, REJECTED, DUPLICATE, AFTER_AS_OF)) {
       metrics.add(sum(when(col(DISPOSITION).equalTo(d), 1L).otherwise(0L)).as(d));
     }
+    metrics.add(sum(when(col(DISPOSITION).equalTo(ACCEPTED).and(col(ROUNDED)), 1L).otherwise(0L)).as("rounded"));
     for (RejectReason r : RejectReason.values()) {
       metrics.add(sum(when(col(DISPOSITION).equalTo(REJECTED).and(col(Rules.REASON_CODE).equalTo(r.code())), 1L)
           .otherwise(0L)).as("reason_" + r.code()));
@@ -517,7 +531,7 @@ public final class Staging {
     if (counts.rejectRate() > limit) {
       throw new DataQualityException(String.format(
           "Too many rejected %s rows: %d of %d (%.2f%%) exceed %s.max-reject-rate %.2f%%; top reasons: %s (%s)",
-          source.id(), counts.rejected(), counts.read(), 100 * counts.rejectRate(), h.contract().key, 100 * limit,
+          source.id(), counts.rejected(), counts.read() - counts.afterAsOf(), 100 * counts.rejectRate(), h.contract().key, 100 * limit,
           counts.topReasons(5), counts.summary()));
     }
     Dataset<Row> accepted = part(spark, source, cutFolder, ACCEPTED, counts.accepted());
@@ -531,7 +545,7 @@ public final class Staging {
     }
     accepted = Rules.conform(accepted, source.schema(), values);
     Dataset<Row> rejects = rejectsOf(part(spark, source, cutFolder, REJECTED, counts.rejected()), source);
-    return new StagingResult(source, accepted, rejects, counts, h.files(), h.note());
+    return new StagingResult(source, accepted, rejects, counts, h.files(), h.note(), number(m, "rounded"));
   }
 
   private static long number(Map<String, Object> m, String key) {
@@ -666,7 +680,7 @@ public final class Staging {
   private static StagingResult empty(SparkSession spark, SourceName source, List<String> files, String note) {
     Dataset<Row> accepted = spark.createDataFrame(List.of(), source.schema());
     Dataset<Row> rejects = spark.createDataFrame(List.of(), Rejects.TABLE.schema());
-    return new StagingResult(source, accepted, rejects, SourceCounts.empty(), files, note);
+    return new StagingResult(source, accepted, rejects, SourceCounts.empty(), files, note, 0);
   }
 
   private static Map<String, String> mapping(SourceContract contract, SourceReader.FileLayout layout) {

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
  * @param rejects rejected rows, exactly {@code Rejects.TABLE.schema()}
  * @param counts where every row read ended up
  * @param files the files matched by the source's path, sorted (empty files included)
+ * @param roundedPrices accepted rows whose unit_price was rounded half-even to 4 decimals ({@code price-rounding: half-even})
  * @param note what the run should report about the staged history (every file restaged), or null
  */
 public record StagingResult(
@@ -21,7 +22,8 @@ public record StagingResult(
     Dataset<Row> rejects,
     SourceCounts counts,
     List<String> files,
-    String note) {
+    String note,
+    long roundedPrices) {
 
   public StagingResult {
     files = List.copyOf(files);

@@ -28,11 +28,13 @@ import org.apache.spark.sql.Row;
 final class SurveysStaging {
   private SurveysStaging() {}
 
-  static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String format) {
+  static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String format,
+      java.nio.charset.Charset encoding) {
     Dataset<Row> df = canonical
         .withColumn("_t_response_id", text(RESPONSE_ID))
         .withColumn("_t_ts_text", text(RESPONDED_AT))
-        .withColumn("_t_responded_at", Rules.timestamp(canonical, RESPONDED_AT, timestamps))
+        .withColumn("_t_responded_any", Rules.timestamp(canonical, RESPONDED_AT, timestamps))
+        .withColumn("_t_responded_at", Rules.inRange(col("_t_responded_any")))
         .withColumn("_t_type_text", text(SURVEY_TYPE))
         .withColumn("_t_survey_type", lower(col("_t_type_text")))
         .withColumn("_t_score_text", text(SCORE))
@@ -42,9 +44,10 @@ final class SurveysStaging {
     Column inRange = when(type.equalTo(lit(SURVEY_NPS)), score.between(0, 10)).otherwise(score.between(1, 5));
     List<Rule> rules = List.of(
         Rules.malformed(format),
+        Rules.encoding(encoding),
         new Rule(RejectReason.MISSING_RESPONSE_ID, col("_t_response_id").isNull(), lit("response_id is empty")),
         new Rule(RejectReason.INVALID_TIMESTAMP, col("_t_responded_at").isNull(),
-            quoted("responded_at", col("_t_ts_text"), "is not " + timestamps.expectation())),
+            Rules.timestampDetail("responded_at", col("_t_ts_text"), col("_t_responded_any"), timestamps)),
         new Rule(RejectReason.INVALID_SURVEY_TYPE, type.isNull().or(type.isin(SURVEY_NPS, SURVEY_CSAT).unary_$bang()),
             quoted("survey_type", col("_t_type_text"), "is not nps or csat")),
         new Rule(RejectReason.INVALID_SCORE, score.isNull(), quoted("score", col("_t_score_text"), "is not an integer")),

@@ -12,5 +12,10 @@ import org.apache.spark.sql.Row;
  *
  * @param output staged column name -> its value over {@code frame}, for every column of the staged schema
  * @param eventTs the timestamp the as-of cut applies to
+ * @param rounded true for a row whose unit_price was rounded (price-rounding: half-even)
  */
-record Validated(Dataset<Row> frame, Map<String, Column> output, Column eventTs) {}
+record Validated(Dataset<Row> frame, Map<String, Column> output, Column eventTs, Column rounded) {
+  Validated(Dataset<Row> frame, Map<String, Column> output, Column eventTs) {
+    this(frame, output, eventTs, org.apache.spark.sql.functions.lit(false));
+  }
+}

@@ -49,7 +49,14 @@ public record Manifest(
       @JsonProperty("rejected") long rejected,
       @JsonProperty("duplicates") long duplicates,
       @JsonProperty("after_as_of") long afterAsOf,
-      @JsonProperty("rejected_by_reason") Map<String, Long> rejectedByReason) {}
+      @JsonProperty("rejected_by_reason") Map<String, Long> rejectedByReason,
+      @JsonProperty("rounded_prices") long roundedPrices) {
+    /** Without price rounding (no source opted into {@code price-rounding: half-even}). */
+    public SourceAccounting(List<String> files, long read, long accepted, long rejected, long duplicates, long afterAsOf,
+        Map<String, Long> rejectedByReason) {
+      this(files, read, accepted, rejected, duplicates, afterAsOf, rejectedByReason, 0);
+    }
+  }
 
   public record StepTiming(
       @JsonProperty("step") String step,

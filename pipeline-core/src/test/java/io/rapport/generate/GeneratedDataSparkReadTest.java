@@ -55,7 +55,7 @@ class GeneratedDataSparkReadTest extends SparkTestSupport {
     assertTrue(reviews.filter(col("text").contains("\n")).count() > 0, "no multi-line text survived");
     assertTrue(reviews.filter(col("text").contains("\"")).count() > 0, "no quote survived");
     long unparseable = reviews.filter(col("created_at").cast(DataTypes.TimestampType).isNull()).count();
-    assertEquals(summary.badRows("reviews", "unparseable_timestamp"), unparseable);
+    assertEquals(summary.badRows("reviews", "invalid_timestamp"), unparseable);
   }
 
   @Test
@@ -64,7 +64,7 @@ class GeneratedDataSparkReadTest extends SparkTestSupport {
     assertEquals(summary.rows("purchases"), purchases.count());
     long unparseable = purchases.filter(col("order_ts").cast(DataTypes.TimestampType).isNull()).count();
     assertTrue(unparseable > 0);
-    assertEquals(summary.badRows("purchases", "unparseable_timestamp"), unparseable);
+    assertEquals(summary.badRows("purchases", "invalid_timestamp"), unparseable);
   }
 
   @Test
@@ -72,6 +72,6 @@ class GeneratedDataSparkReadTest extends SparkTestSupport {
     Dataset<Row> surveys = read("surveys", SyntheticDataGenerator.SURVEYS_HEADER);
     assertEquals(summary.rows("surveys"), surveys.count());
     long unparseable = surveys.filter(col("responded_at").cast(DataTypes.TimestampType).isNull()).count();
-    assertEquals(summary.badRows("surveys", "unparseable_timestamp"), unparseable);
+    assertEquals(summary.badRows("surveys", "invalid_timestamp"), unparseable);
   }
 }

@@ -405,9 +405,9 @@ class SyntheticDataGeneratorTest {
   private static Map<String, Predicate<Record>> purchaseDefects() {
     Map<String, Predicate<Record>> d = new TreeMap<>();
     d.put("missing_customer_id", r -> r.get(2).isEmpty());
-    d.put("unparseable_timestamp", r -> !parses(r.get(3), s -> OffsetDateTime.parse(s)));
+    d.put("invalid_timestamp", r -> !parses(r.get(3), s -> OffsetDateTime.parse(s)));
     d.put("zero_quantity", r -> r.get(6).equals("0"));
-    d.put("non_integer_quantity", r -> r.get(6).contains("."));
+    d.put("invalid_quantity", r -> r.get(6).contains("."));
     d.put("negative_price", r -> r.get(7).startsWith("-"));
     d.put("unknown_currency", r -> !Set.of("USD", "EUR", "GBP").contains(r.get(8)));
     d.put("unknown_status", r -> !Set.of("completed", "cancelled", "returned").contains(r.get(9)));
@@ -417,7 +417,7 @@ class SyntheticDataGeneratorTest {
   private static Map<String, Predicate<Record>> surveyDefects() {
     Map<String, Predicate<Record>> d = new TreeMap<>();
     d.put("missing_response_id", r -> r.get(0).isEmpty());
-    d.put("unparseable_timestamp", r -> !parses(r.get(2), s -> LocalDateTime.parse(s, UTC_TEXT)));
+    d.put("invalid_timestamp", r -> !parses(r.get(2), s -> LocalDateTime.parse(s, UTC_TEXT)));
     d.put("score_out_of_range", r -> {
       int score = Integer.parseInt(r.get(4));
       return r.get(3).equals("nps") ? score < 0 || score > 10 : score < 1 || score > 5;
@@ -428,7 +428,7 @@ class SyntheticDataGeneratorTest {
   private static Map<String, Predicate<Record>> reviewDefects() {
     Map<String, Predicate<Record>> d = new TreeMap<>();
     d.put("missing_review_id", r -> r.get(0).isEmpty());
-    d.put("unparseable_timestamp", r -> !parses(r.get(8), s -> LocalDateTime.parse(s, UTC_TEXT)));
+    d.put("invalid_timestamp", r -> !parses(r.get(8), s -> LocalDateTime.parse(s, UTC_TEXT)));
     d.put("rating_out_of_range", r -> {
       int rating = Integer.parseInt(r.get(5));
       return rating < 1 || rating > 5;

@@ -173,4 +173,34 @@ class IncrementalStagingTest extends SparkTestSupport {
     assertNotNull(changed.note());
     assertTrue(changed.accepted().collectAsList().stream().allMatch(r -> "web".equals(r.getAs("channel"))));
   }
+
+  @Test
+  void aBackfillsRejectsAndGateDoNotDependOnFilesDatedAfterIt() throws IOException {
+    RapportSettings.Source p = source(input() + "/*/*.csv", "csv", null, Map.of(), Map.of(), Map.of(), 0.2);
+    RapportSettings s = StagingFixtures.settings("UTC", "USD", p, null, null, null);
+    LocalDate backfill = LocalDate.of(2024, 3, 1);
+    // 5 lines on 1 March, one of them rejected: 1 / 5 = 20 %, exactly the limit (passes).
+    write("2024-03-01", "part-0.csv", "O1,1,C1,2024-03-01T10:00:00Z,1,1\nO2,1,C1,2024-03-01T10:00:00Z,1,1\n"
+        + "O3,1,C1,2024-03-01T10:00:00Z,1,1\nO4,1,C1,2024-03-01T10:00:00Z,1,1\nO5,1,C1,2024-03-01T10:00:00Z,0,1\n",
+        1_000_000L);
+    StagingResult before = Staging.stage(spark, SourceName.PURCHASES, s, backfill);
+    assertEquals(new SourceCounts(5, 4, 1, 0, 0, Map.of("zero_quantity", 1L)), before.counts());
+
+    // A later day lands with bad rows only: a malformed line, an unparseable time, an invalid
+    // quantity with a valid time, and a good line. They belong to 2 March.
+    write("2024-03-02", "part-0.csv", "O6,1,C1\nO7,1,C1,yesterday,1,1\nO8,1,C1,2024-03-02T10:00:00Z,x,1\n"
+        + "O9,1,C1,2024-03-02T10:00:00Z,1,1\n", 2_000_000L);
+    StagingResult after = Staging.stage(spark, SourceName.PURCHASES, s, backfill);
+    // 9 read = the same 4 accepted + the same 1 rejected + 4 after as-of; still passes the gate
+    assertEquals(new SourceCounts(9, 4, 1, 0, 4, Map.of("zero_quantity", 1L)), after.counts());
+    assertEquals(sorted(before.rejects().collectAsList()), sorted(after.rejects().collectAsList()));
+    assertEquals(sorted(before.accepted().collectAsList()), sorted(after.accepted().collectAsList()));
+    assertEquals(before.counts().rejectRate(), after.counts().rejectRate(), 0.0);
+
+    // The run for 2 March takes them: 4 rejected of 9 -> 44 %, above the limit.
+    io.rapport.errors.DataQualityException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.rapport.errors.DataQualityException.class,
+        () -> Staging.stage(spark, SourceName.PURCHASES, s, LocalDate.of(2024, 3, 2)));
+    assertTrue(e.getMessage().contains("4 of 9"), e.getMessage());
+  }
 }

@@ -61,6 +61,8 @@ class PurchasesStagingTest extends SparkTestSupport {
         Map.entry("p-feb30", "invalid_timestamp"),
         Map.entry("p-qty-frac", "invalid_quantity"),
         Map.entry("p-qty-text", "invalid_quantity"),
+        // SPEC 2 (issue 14): quantity is an integer literal; "3.0" is no longer read as 3
+        Map.entry("p-qty-point-zero", "invalid_quantity"),
         Map.entry("p-qty-zero", "zero_quantity"),
         Map.entry("p-price-text", "invalid_price"),
         Map.entry("p-price-neg", "negative_price"),
@@ -75,8 +77,8 @@ class PurchasesStagingTest extends SparkTestSupport {
         Map.entry("p-unterminated", "malformed_row"),
         Map.entry("p-swallowed", "malformed_row"));
     assertEquals(new java.util.TreeMap<>(expected), rejectReasonsByMarker(rejects, List.copyOf(expected.keySet())));
-    // 18 reject rows: p-unterminated and p-swallowed are one record
-    assertEquals(18, result.counts().rejected());
+    // 19 reject rows: p-unterminated and p-swallowed are one record
+    assertEquals(19, result.counts().rejected());
     assertEquals(2L, result.counts().rejectedByReason().get("invalid_timestamp"));
     assertEquals(3L, result.counts().rejectedByReason().get("malformed_row"));
   }
@@ -84,22 +86,23 @@ class PurchasesStagingTest extends SparkTestSupport {
   @Test
   void countsReconcileExactly() {
     // day1: 32 data lines and one blank line (not a row); p-unterminated + p-swallowed parse as one
-    // record -> 31 read; day2: 2 rows -> 33. Accepted 11 (below), after as-of 1 (p-after), duplicates 3
+    // record -> 31 read; day2: 2 rows -> 33. Accepted 10 (below), after as-of 1 (p-after), duplicates 3
     // (p-ok replaced by p-ok-day2; p-dup-first and p-dup-second replaced by p-dup-day2).
     SourceCounts c = result.counts();
     assertEquals(33, c.read());
-    assertEquals(11, c.accepted());
-    assertEquals(18, c.rejected());
+    assertEquals(10, c.accepted());
+    assertEquals(19, c.rejected());
     assertEquals(3, c.duplicates());
     assertEquals(1, c.afterAsOf());
     assertReconciles(result);
-    assertEquals(18.0 / 33, c.rejectRate(), 1e-12);
+    // the rate counts the rows up to the as-of date only: 19 / (33 - 1 after as-of)
+    assertEquals(19.0 / 32, c.rejectRate(), 1e-12);
   }
 
   @Test
   void acceptedRowsAreTheValidLastCopies() {
     assertEquals(java.util.Set.of("p-ok-day2", "p-dup-day2", "p-return", "p-canceled", "p-status-empty", "p-eur",
-        "p-currency-empty", "p-local-time", "p-offset", "p-valid-copy", "p-qty-point-zero"), accepted.keySet());
+        "p-currency-empty", "p-local-time", "p-offset", "p-valid-copy"), accepted.keySet());
     Row ok = accepted.get("p-ok-day2");
     assertEquals("O1", ok.getAs(StagedSchemas.ORDER_ID));
     assertEquals(1, (int) ok.getAs(StagedSchemas.LINE_NUMBER));
@@ -142,10 +145,11 @@ class PurchasesStagingTest extends SparkTestSupport {
   }
 
   @Test
-  void integralDecimalQuantityIsAccepted() {
-    Row r = accepted.get("p-qty-point-zero");
-    assertEquals(3, (int) r.getAs(StagedSchemas.QUANTITY));
-    assertEquals(new BigDecimal("6.0000"), r.getAs(StagedSchemas.LINE_AMOUNT));
+  void integralDecimalQuantityIsRejected() {
+    // SPEC 2, "Values are read strictly": quantity '3.0' is not an integer literal
+    Row r = rejects.stream().filter(x -> x.<String>getAs(StagedSchemas.RAW_RECORD).contains("p-qty-point-zero"))
+        .findFirst().orElseThrow();
+    assertEquals("quantity '3.0' is not an integer literal", r.getAs(StagedSchemas.REASON_DETAIL));
   }
 
   @Test
@@ -182,7 +186,7 @@ class PurchasesStagingTest extends SparkTestSupport {
   void withoutAsOfNothingIsCut() {
     StagingResult all = Staging.stage(spark, SourceName.PURCHASES, corpusSettings(), null);
     assertEquals(0, all.counts().afterAsOf());
-    assertEquals(12, all.counts().accepted()); // the 11 above + p-after
+    assertEquals(11, all.counts().accepted()); // the 10 above + p-after
     assertReconciles(all);
   }
 }

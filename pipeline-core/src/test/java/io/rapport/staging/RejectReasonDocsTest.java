@@ -18,4 +18,12 @@ class RejectReasonDocsTest {
         .filter(code -> !doc.contains("`" + code + "`")).toList();
     assertTrue(missing.isEmpty(), "undocumented reason codes in docs/tables/reject-reasons.md: " + missing);
   }
+
+  @Test
+  void theGeneratorsBadRowKindsUseTheReasonCodes() {
+    List<String> codes = Arrays.stream(RejectReason.values()).map(RejectReason::code).toList();
+    List<String> unknown = Arrays.stream(io.rapport.generate.BadRowKind.values()).map(io.rapport.generate.BadRowKind::code)
+        .filter(c -> !c.equals("duplicate") && !codes.contains(c)).toList();
+    assertTrue(unknown.isEmpty(), "generator bad-row kinds that are no reject reason code: " + unknown);
+  }
 }
