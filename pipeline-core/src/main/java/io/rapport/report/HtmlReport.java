@@ -25,6 +25,9 @@ public final class HtmlReport {
       .warn{color:#8a5300}.fail{color:#b00020}.ok{color:#2e7d32}.meta{color:#555;font-size:13px}
       """;
 
+  /** Input files listed per source in the appendix; the manifest has them all. */
+  static final int FILES_LISTED = 50;
+
   private HtmlReport() {}
 
   /** The report with the default currency (USD) and CLV horizon (12 months), for rendering collected data. */
@@ -107,8 +110,14 @@ public final class HtmlReport {
     html.append("<h2>Input files</h2>\n<table><tr><th>source</th><th class=\"n\">files</th><th>files read</th></tr>\n");
     for (var e : new java.util.TreeMap<>(inputs).entrySet()) {
       List<String> files = e.getValue().files() == null ? List.of() : e.getValue().files();
+      // Thousands of day files are common: folded, and at most FILES_LISTED of them, so the page stays small.
+      List<String> shown = files.subList(0, Math.min(FILES_LISTED, files.size()));
       html.append("<tr><td>").append(Svg.escape(e.getKey())).append("</td><td class=\"n\">").append(files.size())
-          .append("</td><td>").append(Svg.escape(String.join(", ", files))).append("</td></tr>\n");
+          .append("</td><td><details><summary>").append(files.isEmpty() ? "none" : Svg.escape(files.get(0))
+              + (files.size() > 1 ? " .. " + Svg.escape(files.get(files.size() - 1)) : ""))
+          .append("</summary>").append(Svg.escape(String.join(", ", shown)))
+          .append(files.size() > shown.size() ? " and " + (files.size() - shown.size()) + " more (see manifest.json)" : "")
+          .append("</details></td></tr>\n");
     }
     html.append("</table>\n");
   }

@@ -203,7 +203,7 @@ class HtmlReportTest {
     assertTrue(appendix > html.indexOf("<section id=\"section-voice\">"));
     assertTrue(html.indexOf("data-chart=\"" + Charts.STEP_TIMINGS + "\"") > appendix);
     assertTrue(html.indexOf("data-chart=\"" + Charts.ROW_ACCOUNTING + "\"") > appendix);
-    assertTrue(html.indexOf("<td>p.csv</td>") > appendix, "input files listed in the appendix");
+    assertTrue(html.indexOf("<details><summary>p.csv</summary>p.csv</details>") > appendix, "input files listed in the appendix");
   }
 
   @Test
@@ -265,6 +265,21 @@ class HtmlReportTest {
     assertTrue(PlainWarnings.plain("CLV model pareto_nbd not fitted: too few repeat buyers (3 < 20)")
         .startsWith("Customer lifetime value is not available from the Pareto/NBD purchase model"));
     assertEquals("something else", PlainWarnings.plain("something else"));
+  }
+
+  @Test
+  void aLongFileListIsFoldedAndCut() {
+    List<String> files = java.util.stream.IntStream.rangeClosed(1, 60).mapToObj(i -> String.format("d%02d.csv", i)).toList();
+    Manifest many = new Manifest("2025-03-31", "0.1.0", 1, 1, "c.yaml", "d", "s", "p",
+        Map.of("purchases", new Manifest.SourceAccounting(files, 60, 60, 0, 0, 0, Map.of())), Map.of(), List.of(),
+        List.of(), List.of());
+
+    String html = HtmlReport.render(many, ReportData.empty());
+
+    // 60 files: the first 50 listed, d51..d60 counted.
+    assertTrue(html.contains("<details><summary>d01.csv .. d60.csv</summary>"));
+    assertTrue(html.contains("d50.csv and 10 more (see manifest.json)</details>"));
+    assertFalse(html.contains("d51.csv,"));
   }
 
   private static String headline(String name, String label, String value, String note) {
