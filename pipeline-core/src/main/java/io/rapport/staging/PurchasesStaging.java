@@ -139,7 +139,7 @@ final class PurchasesStaging {
         new Rule(RejectReason.INVALID_TIMESTAMP, col("_t_order_ts").isNull(),
             Rules.timestampDetail("order_ts", col(ORDER_TS_TEXT), col("_t_order_ts_any"), timestamps)),
         new Rule(RejectReason.INVALID_QUANTITY, col("_t_quantity").isNull(),
-            quoted("quantity", col(QTY_TEXT), "is not an integer literal")),
+            quoted("quantity", col(QTY_TEXT), "is not an integer")),
         new Rule(RejectReason.ZERO_QUANTITY, col("_t_quantity").equalTo(0),
             quoted("quantity", col(QTY_TEXT), "must be a non-zero integer")),
         new Rule(RejectReason.INVALID_PRICE, col("_t_unit_price").isNull(),

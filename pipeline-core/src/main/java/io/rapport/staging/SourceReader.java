@@ -3,9 +3,7 @@ package io.rapport.staging;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.struct;
@@ -50,6 +48,8 @@ final class SourceReader {
 
   static final String CORRUPT = "_corrupt_record";
   static final String FILE = "_file_index";
+  static final String DAY = "_day_date";
+  private static final String PATH = "_scan_path";
   static final String ORDER = "_row_order";
 
   /** One file's columns; {@code empty} for a file with no rows and no header. */
@@ -239,17 +239,19 @@ final class SourceReader {
   }
 
   private static Dataset<Row> withOrigin(Dataset<Row> df, List<String> files, Map<String, Integer> index) {
-    // The file's index by a lookup of the scan's own file path; a path the map lacks fails loudly.
-    List<Column> kv = new ArrayList<>();
+    // The file's index and day-folder date by a broadcast hash join on the scan's own file path
+    // (a literal map would be searched key by key for every row).
+    List<Row> rows = new ArrayList<>();
     for (String f : files) {
-      kv.add(lit(scanPath(f)));
-      kv.add(lit(index.get(f)));
+      java.time.LocalDate d = StagedHistory.dayFolderDate(f);
+      rows.add(org.apache.spark.sql.RowFactory.create(scanPath(f), index.get(f), d == null ? null : java.sql.Date.valueOf(d)));
     }
-    Column path = col("_metadata.file_path");
-    Column idx = coalesce(element_at(map(kv.toArray(Column[]::new)), path),
-        raise_error(concat(lit("no file index for "), path)).cast(DataTypes.IntegerType));
+    StructType schema = new StructType().add(PATH, DataTypes.StringType, false).add(FILE, DataTypes.IntegerType, false)
+        .add(DAY, DataTypes.DateType, true);
+    Dataset<Row> table = df.sparkSession().createDataFrame(rows, schema);
     // Row order within one scan follows file order within a file (splits of a file keep their
     // order); ordering by (file, this id) therefore gives "last copy in the last file".
-    return df.withColumn(FILE, idx).withColumn(ORDER, monotonically_increasing_id());
+    return df.withColumn(PATH, col("_metadata.file_path")).withColumn(ORDER, monotonically_increasing_id())
+        .join(org.apache.spark.sql.functions.broadcast(table), PATH).drop(PATH);
   }
 }

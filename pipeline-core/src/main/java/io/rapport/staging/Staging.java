@@ -4,9 +4,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
@@ -76,7 +74,7 @@ public final class Staging {
 
   /** Staged-history columns besides the staged schema's own (see {@link #stagedSchema}). */
   static final String EVENT_TS = "_event_ts";
-  static final String DAY = "_day_date";
+  static final String DAY = SourceReader.DAY;
   static final String ROUNDED = "_price_rounded";
   private static final String URI = "_uri";
   private static final String RANK = "_file_rank";
@@ -245,6 +243,7 @@ public final class Staging {
     List<Column> cols = new ArrayList<>();
     cols.add(col(SourceReader.FILE));
     cols.add(col(SourceReader.ORDER));
+    cols.add(col(SourceReader.DAY));
     cols.add(col(SourceReader.CORRUPT));
     // The export columns ride along under positional names, for the raw record of a reject.
     Map<String, String> carried = new HashMap<>();
@@ -394,18 +393,7 @@ public final class Staging {
     if (read != null) {
       describe(spark, "staging " + source.id() + ": stage " + files.size() + " new files");
       Validated v = validate(spark, source, settings, contract, read);
-      Map<String, LocalDate> days = new HashMap<>();
-      List<Column> kv = new ArrayList<>();
-      for (InputFiles.Listed f : files) {
-        LocalDate d = StagedHistory.dayFolderDate(f.path());
-        if (d != null) {
-          kv.add(lit(index.get(f.path())));
-          kv.add(lit(java.sql.Date.valueOf(d)));
-        }
-        days.put(f.path(), d);
-      }
-      Column day = kv.isEmpty() ? lit(null).cast(DataTypes.DateType)
-          : element_at(map(kv.toArray(Column[]::new)), col(SourceReader.FILE));
+      Column day = col(SourceReader.DAY);
       List<Column> cols = new ArrayList<>();
       for (StructField f : stagedSchema(source).fields()) {
         Column c = switch (f.name()) {

@@ -149,7 +149,7 @@ class PurchasesStagingTest extends SparkTestSupport {
     // SPEC 2, "Values are read strictly": quantity '3.0' is not an integer literal
     Row r = rejects.stream().filter(x -> x.<String>getAs(StagedSchemas.RAW_RECORD).contains("p-qty-point-zero"))
         .findFirst().orElseThrow();
-    assertEquals("quantity '3.0' is not an integer literal", r.getAs(StagedSchemas.REASON_DETAIL));
+    assertEquals("quantity '3.0' is not an integer", r.getAs(StagedSchemas.REASON_DETAIL));
   }
 
   @Test
