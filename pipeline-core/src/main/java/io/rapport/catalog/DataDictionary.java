@@ -88,10 +88,14 @@ public final class DataDictionary {
       md.append("| ").append(t.name()).append(" | ").append(cell(t.grain())).append(" | [")
           .append(t.dictionary()).append("](").append(t.dictionary()).append(") |\n");
     }
-    md.append("\nWritten by other commands: ");
-    md.append(Catalog.BY_COMMANDS.stream().map(t -> "`" + t.name() + "` ([" + t.dictionary() + "](" + t.dictionary() + "))")
-        .collect(Collectors.joining(", ")));
-    md.append(". Intermediate tables (kept between the steps of one run, never published): ");
+    md.append("\n");
+    if (!Catalog.BY_COMMANDS.isEmpty()) {
+      md.append("Written by other commands: ");
+      md.append(Catalog.BY_COMMANDS.stream().map(t -> "`" + t.name() + "` ([" + t.dictionary() + "](" + t.dictionary() + "))")
+          .collect(Collectors.joining(", ")));
+      md.append(". ");
+    }
+    md.append("Intermediate tables (kept between the steps of one run, never published): ");
     md.append(Catalog.intermediate().stream().map(t -> "`" + t.name() + "`").collect(Collectors.joining(", ")));
     md.append(".\n\nThe run manifest (`_runs/as_of_date=<date>/manifest.json`) holds the inputs read, the row\n"
         + "accounting per source, the rows of every table, each step's status and time, the quality\n"
