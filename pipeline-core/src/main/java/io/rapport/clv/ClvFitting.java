@@ -73,8 +73,11 @@ public final class ClvFitting {
     for (String model : models) {
       mae.put(model, rows.stream()
           .filter(r -> model.equals(r.getAs(HoldoutValidation.MODEL)) && HoldoutValidation.TOTAL.equals(r.getAs(HoldoutValidation.FREQUENCY_BUCKET)))
+          .findFirst()
+          // Optional.map, not Stream.map: a model not fitted on the calibration period has a null
+          // error, and Stream.findFirst throws on a null element.
           .map(r -> r.<Double>getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR))
-          .findFirst().orElse(null));
+          .orElse(null));
     }
     List<Row> sorted = new ArrayList<>(rows);
     sorted.sort((a, b) -> {

@@ -107,6 +107,29 @@ class ClvFittingTest extends SparkTestSupport {
     assertEquals(0.11, fits.frequencyMonetaryCorrelation(), 0.01);
   }
 
+  /**
+   * 25 CDNOW customers: too few repeat buyers in the calibration period for any model, yet the
+   * holdout has customers, so the backtest's rows carry a null error per model. The fit must
+   * report that, not throw (a small export on PostgreSQL hit a NullPointerException here).
+   */
+  @Test
+  void aBacktestWithoutAnyFittedModelHasNullErrorsAndStillSelects() {
+    LocalDate asOf = LocalDate.of(1997, 9, 30);
+    Dataset<Row> all = CustomerSummariesTest.cdnowPurchaseDays(spark);
+    Dataset<Row> few = all.select("customer_id").distinct().orderBy("customer_id").limit(25);
+    Dataset<Row> days = all.join(few, "customer_id").cache();
+    RapportSettings.Clv auto = new RapportSettings.Clv(io.rapport.config.ClvModelChoice.AUTO, 7.0, null, null, null, null, null, null);
+
+    ClvFits fits = ClvFitting.fit(CustomerSummaries.build(days, asOf, 7.0), days, asOf, auto);
+
+    assertFalse(fits.backtest().rows().isEmpty(), "the holdout has customers");
+    assertTrue(fits.backtest().totalMeanAbsoluteError().values().stream().allMatch(java.util.Objects::isNull),
+        fits.backtest().totalMeanAbsoluteError().toString());
+    assertEquals(3, fits.purchaseFits().size());
+    assertTrue(fits.purchaseFits().stream().map(ModelFit::model).toList().contains(fits.selectedModel()));
+    days.unpersist();
+  }
+
   @Test
   void aConfiguredModelIsFittedAloneAndSelectedWithItsBacktest() {
     LocalDate asOf = LocalDate.of(1997, 9, 30);
