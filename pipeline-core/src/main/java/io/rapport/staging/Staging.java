@@ -64,6 +64,7 @@ import org.apache.spark.sql.types.StructType;
  * required; surveys and reviews are optional unless {@code required: true}.
  */
 public final class Staging {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Staging.class);
   private Staging() {}
 
   private static final String DISPOSITION = "_disposition";
@@ -102,6 +103,14 @@ public final class Staging {
     Timestamp cutoff = asOf == null ? null : Timestamp.from(asOf.plusDays(1).atStartOfDay(zone).toInstant());
     try (AutoCloseable lock = StagedHistory.lock(StagedHistory.sourceFolder(stagedRoot, source), source)) {
       History h = update(spark, source, settings, stagedRoot);
+      if (h != null && !h.empty() && !allBatchesPresent(spark, h)) {
+        // A batch the ledger names is gone (deleted by hand, or lost with a disk): the history
+        // cannot be trusted, so every file is staged again rather than failing every later run.
+        StagedHistory.forget(spark.sparkContext().hadoopConfiguration(), h.folder());
+        History again = update(spark, source, settings, stagedRoot);
+        h = new History(again.contract(), again.files(), again.folder(), again.ledger(), again.lineNumber(),
+            "a staged batch of " + source.id() + " was missing: every file was staged again");
+      }
       if (h == null || h.empty()) {
         return empty(spark, source, h == null ? List.of() : h.files(), h == null ? null : h.note());
       }
@@ -292,6 +301,21 @@ public final class Staging {
    * ledger; {@code lineNumber}: whether line_number is part of the purchases key (mapped, given by
    * an expression or default, or a column of any staged file); {@code note}: a restage to report.
    */
+  private static boolean allBatchesPresent(SparkSession spark, History h) {
+    try {
+      org.apache.hadoop.fs.FileSystem fs = h.folder().getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (Path batch : StagedHistory.batches(h.folder(), h.ledger())) {
+        if (!fs.exists(batch)) {
+          LOG.warn("staged batch {} named by the ledger is missing; restaging every file", batch);
+          return false;
+        }
+      }
+      return true;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list the staged history " + h.folder() + ": " + e.getMessage(), e);
+    }
+  }
+
   private record History(SourceContract contract, List<String> files, Path folder, StagedHistory.Ledger ledger,
       boolean lineNumber, String note) {
     boolean empty() {
@@ -331,7 +355,9 @@ public final class Staging {
       note = "the contract settings of " + source.id() + " changed since the last run: every file was staged again";
       base = new StagedHistory.Ledger(previous.version(), fingerprint, 0, previous.nextBatch(), List.of());
     }
-    StagedHistory.collectGarbage(conf, folder, base);
+    // Only batches no committed ledger names are garbage: a restage that then fails (say, a file
+    // lacking a mapped column) leaves the previous ledger in force, and its batches with it.
+    StagedHistory.collectGarbage(conf, folder, previous == null ? base : previous);
     Map<String, StagedHistory.FileEntry> byPath = new HashMap<>();
     base.files().forEach(f -> byPath.put(f.path(), f));
     List<StagedHistory.FileEntry> kept = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.rapport.staging;
 
 import static io.rapport.staging.StagingFixtures.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,6 +173,28 @@ class IncrementalStagingTest extends SparkTestSupport {
     StagingResult changed = assertSameAsScratch(settings(Map.of("channel", "web")), asOf);
     assertNotNull(changed.note());
     assertTrue(changed.accepted().collectAsList().stream().allMatch(r -> "web".equals(r.getAs("channel"))));
+  }
+
+  /**
+   * A contract change whose restage fails (a mapped column the files lack) leaves the previous
+   * ledger in force, and with it its batches: the next run with the old contract reads them as
+   * before (they were once deleted by the failed restage's clean-up, failing every later run).
+   */
+  @Test
+  void aFailedRestageKeepsTheHistoryOfTheLedgerInForce() throws IOException {
+    RapportSettings s = settings(Map.of());
+    write("2024-03-01", "part-0.csv", "O1,1,C1,2024-03-01T10:00:00Z,1,10.00\n", 1_000_000L);
+    LocalDate asOf = LocalDate.of(2024, 3, 1);
+    StagingResult first = assertSameAsScratch(s, asOf);
+
+    RapportSettings.Source broken = source(input() + "/*/*.csv", "csv", null, Map.of("customer_id", "client_number"),
+        Map.of(), Map.of(), 1.0);
+    RapportSettings brokenSettings = StagingFixtures.settings("UTC", "USD", broken, null, null, null);
+    assertThrows(io.rapport.errors.InputContractException.class, () -> incremental(brokenSettings, asOf));
+
+    StagingResult after = assertSameAsScratch(s, asOf);
+    assertNull(after.note(), "nothing was restaged: the history of the ledger in force is intact");
+    assertEquals(first.counts(), after.counts());
   }
 
   @Test
