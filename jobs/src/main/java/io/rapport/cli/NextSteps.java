@@ -37,6 +37,12 @@ final class NextSteps {
           : "Fix the data (or the configuration) behind the failed checks, then run the same command again" + restart + ".";
       case RapportErrors.KIND_RUN_IN_PROGRESS -> "Another run holds the date or the embedded job repository: wait for it to"
           + " finish, then run the same command again if it is still needed.";
+      case RapportErrors.KIND_STORAGE -> "no_space".equals(rule)
+          ? "Free space on the file system named in the message, then run the same command again" + restart + "."
+          : "not_writable".equals(rule)
+          ? "Make the path named in the message writable by this user (or correct the warehouse setting), then run the"
+              + " same command again" + restart + "; retrying before that cannot help."
+          : "Run the same command again" + restart + "; if it fails the same way, check the file system named in the message.";
       case RapportErrors.KIND_NOT_READY -> "Wait until the day's inputs have landed (each day folder gets its _SUCCESS marker),"
           + " then check again; the Airflow DAG retries this check.";
       default -> "Run the same command again to restart the run" + (failedStep == null ? ""

@@ -4,6 +4,7 @@ import io.rapport.errors.ConfigurationException;
 import io.rapport.errors.DataQualityException;
 import io.rapport.errors.InputContractException;
 import io.rapport.errors.RapportException;
+import io.rapport.errors.StorageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -24,6 +25,7 @@ public final class RapportErrors {
   public static final String KIND_RUN_FAILED = "run_failed";
   public static final String KIND_USAGE = "usage";
   public static final String KIND_NOT_READY = "inputs_not_ready";
+  public static final String KIND_STORAGE = "storage";
 
   public static RapportException find(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -34,7 +36,8 @@ public final class RapportErrors {
         break;
       }
     }
-    return null;
+    // A file-system error Rapport did not wrap itself: still named, with its path and what to do.
+    return failure == null ? null : StorageException.find(failure).orElse(null);
   }
 
   /**
@@ -42,6 +45,9 @@ public final class RapportErrors {
    * quality problem, a run already in progress, an injected test failure): no stack trace for it.
    */
   public static boolean isExpected(Throwable failure) {
+    if (find(failure) != null) {
+      return true;
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof RapportException || t instanceof FailureInjection.InjectedFailure) {
         return true;
@@ -118,6 +124,9 @@ public final class RapportErrors {
       kind = KIND_DATA_QUALITY;
     } else if (known instanceof DateLock.RunInProgressException || known instanceof JobRepositories.RepositoryBusyException) {
       kind = KIND_RUN_IN_PROGRESS;
+    } else if (known instanceof StorageException storage) {
+      return new Details(KIND_STORAGE, storage.getMessage(), storage.problem().rule(), null, null, null, storage.path(),
+          null, null);
     } else {
       kind = KIND_RUN_FAILED;
     }

@@ -66,6 +66,36 @@ class AtomicPublishTest {
   }
 
   @Test
+  void whatMustComeWithACompleteDateIsWrittenAfterTheTablesAndBeforeTheManifest() throws IOException {
+    // The run report is written in this hook: a reader who sees the manifest also finds the
+    // report, and the report reads the tables already in place.
+    WarehouseLayout layout = layout();
+    Path warehouse = work.resolve("warehouse");
+    write(warehouse.resolve("_runs/as_of_date=" + D + "/manifest.json"), "{}"); // a replaced date
+    Path staging = warehouse.resolve("_staging/as_of_date=" + D + "/run-7");
+    write(staging.resolve("orders/part-new.parquet"), "new D");
+    List<String> seen = new java.util.ArrayList<>();
+    Publisher.publish(conf, layout, D, hadoop(staging), List.of("orders"), manifest(12), () -> {
+      seen.add("manifest " + Files.exists(warehouse.resolve("_runs/as_of_date=" + D + "/manifest.json")));
+      seen.add("orders " + Files.exists(warehouse.resolve("orders/as_of_date=" + D + "/part-new.parquet")));
+    });
+    assertEquals(List.of("manifest false", "orders true"), seen);
+    assertTrue(Publisher.isComplete(conf, layout, D));
+  }
+
+  @Test
+  void aHookThatFailsLeavesTheDateIncompleteAndTheRestartFinishesIt() throws IOException {
+    WarehouseLayout layout = layout();
+    Path staging = work.resolve("warehouse/_staging/as_of_date=" + D + "/run-7");
+    write(staging.resolve("orders/part-new.parquet"), "new D");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> Publisher.publish(conf, layout, D,
+        hadoop(staging), List.of("orders"), manifest(12), () -> { throw new IllegalStateException("killed here"); }));
+    assertFalse(Publisher.isComplete(conf, layout, D), "no manifest without what comes before it");
+    Publisher.publish(conf, layout, D, hadoop(staging), List.of("orders"), manifest(13));
+    assertEquals(13, JsonFiles.read(conf, layout.manifest(D), Manifest.class).jobExecutionId());
+  }
+
+  @Test
   void publishInterruptedAfterTheFirstSwapIsFinishedByTheRestart() throws IOException {
     WarehouseLayout layout = layout();
     Path warehouse = work.resolve("warehouse");

@@ -4,6 +4,7 @@ import static io.rapport.schema.TableSpec.NULLABLE;
 import static io.rapport.schema.TableSpec.REQUIRED;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
@@ -13,7 +14,6 @@ import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.zip_with;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -37,9 +37,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF3;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -61,8 +60,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code p (v + x zbar) / (p x + q - 1) = A(x) + B(x) zbar}, so a customer's CLV under a draw is
  * {@code D(x, t_x, T) (A(x) + B(x) zbar)} with D the discounted expected purchases: a segment's
  * total needs only, per distinct (x, t_x, T), its customer count and the sum of their zbar. The
- * UDF evaluates D, A and B once per distinct triple and draw; segments are weighted sums of
- * those.
+ * customers are grouped by segment and triple, the groups by triple, and each task evaluates D, A
+ * and B once per triple and draw ({@link SegmentTotals}; D's sum over months given alive once per
+ * (x, T)) and adds them into its segments' totals; segments are weighted sums of those.
  */
 public final class ClvSegmentSummary {
   private ClvSegmentSummary() {}
@@ -141,19 +141,19 @@ public final class ClvSegmentSummary {
       result = point.withColumn(CLV_P05, lit(null).cast(DoubleType)).withColumn(CLV_P95, lit(null).cast(DoubleType))
           .withColumn(INTERVAL_DRAWS, lit(null).cast(LongType));
     } else {
-      UserDefinedFunction perTriple = functions.udf(values, DRAW_VALUES);
-      Dataset<Row> triples = customerClv.select(x.as("_x"), tx.as("_tx"), t.as("_t")).distinct()
-          .withColumn("_v", perTriple.apply(col("_x"), col("_tx"), col("_t")));
       // Per segment and triple: customers and the sum of their zbar (repeat buyers; negative as 0).
       Dataset<Row> groups = bySegment
           .groupBy(col(DIMENSION), col(DIMENSION_VALUE), x, tx, t)
           .agg(count(lit(1)).cast(DoubleType).as("_n"),
               sum(when(x.gt(0), greatest(col(CustomerClv.MONETARY_VALUE).cast(DoubleType), lit(0.0))).otherwise(0.0)).as("_z"));
-      Dataset<Row> totals = groups
-          .join(triples, x.equalTo(col("_x")).and(tx.equalTo(col("_tx"))).and(t.equalTo(col("_t"))))
-          .select(col(DIMENSION), col(DIMENSION_VALUE),
-              posexplode(zip_with(col("_v.base"), col("_v.per_value"),
-                  (a, b) -> a.multiply(col("_n")).plus(b.multiply(col("_z"))))).as(new String[] {"_draw", "_clv"}))
+      // Per triple, the segments it appears in: the draw values of a triple are computed once.
+      Dataset<Row> byTriple = groups.groupBy(x, tx, t)
+          .agg(collect_list(struct(col(DIMENSION), col(DIMENSION_VALUE), col("_n"), col("_z"))).as("_groups"));
+      // Each task sums its triples into one total per segment and draw (a few segments x draws),
+      // so no per-triple array of draws is ever shuffled.
+      Dataset<Row> partial = byTriple.mapPartitions(new SegmentTotals(values), Encoders.row(PARTIAL_TOTALS));
+      Dataset<Row> totals = partial
+          .select(col(DIMENSION), col(DIMENSION_VALUE), posexplode(col("_totals")).as(new String[] {"_draw", "_clv"}))
           .groupBy(col(DIMENSION), col(DIMENSION_VALUE), col("_draw"))
           .agg(sum(col("_clv")).as("_total"))
           .groupBy(col(DIMENSION), col(DIMENSION_VALUE))
@@ -177,9 +177,49 @@ public final class ClvSegmentSummary {
         .toArray(Column[]::new));
   }
 
-  private static final StructType DRAW_VALUES = new StructType()
-      .add("base", DataTypes.createArrayType(DoubleType, false), false)
-      .add("per_value", DataTypes.createArrayType(DoubleType, false), false);
+  private static final StructType PARTIAL_TOTALS = new StructType()
+      .add(DIMENSION, StringType, false)
+      .add(DIMENSION_VALUE, StringType, true)
+      .add("_totals", DataTypes.createArrayType(DoubleType, false), false);
+
+  /**
+   * A task's share of every segment's total CLV under every draw: for each triple row
+   * (x, t_x, T, [(dimension, value, n, zbar sum)]), the triple's draw values are computed once and
+   * added, n base + S per_value, to each of its segments. One output row per segment seen.
+   */
+  static final class SegmentTotals implements MapPartitionsFunction<Row, Row> {
+    private final DrawValues values;
+
+    SegmentTotals(DrawValues values) {
+      this.values = values;
+    }
+
+    @Override
+    public java.util.Iterator<Row> call(java.util.Iterator<Row> triples) {
+      java.util.Map<List<String>, double[]> totals = new java.util.LinkedHashMap<>();
+      int n = values.draws();
+      double[] base = new double[n];
+      double[] perValue = new double[n];
+      while (triples.hasNext()) {
+        Row r = triples.next();
+        values.evaluate(r.getLong(0), r.getDouble(1), r.getDouble(2), base, perValue);
+        for (Row g : r.<Row>getList(3)) {
+          double[] total = totals.computeIfAbsent(java.util.Arrays.asList(g.getString(0), g.getString(1)),
+              k -> new double[n]);
+          double customers = g.getDouble(2);
+          double zbar = g.getDouble(3);
+          for (int d = 0; d < n; d++) {
+            total[d] += customers * base[d] + zbar * perValue[d];
+          }
+        }
+      }
+      List<Row> out = new ArrayList<>(totals.size());
+      // A Row's array field is a Scala Seq to Spark's row encoder.
+      totals.forEach((segment, total) -> out.add(RowFactory.create(segment.get(0), segment.get(1),
+          scala.collection.JavaConverters.asScalaBuffer(boxed(total)))));
+      return out.iterator();
+    }
+  }
 
   /**
    * The draws as serializable per-triple math, or null when there is no interval: a model not
@@ -217,7 +257,8 @@ public final class ClvSegmentSummary {
    * group of n customers with zbar summing to S contributes n base + S per_value. A non-finite
    * value (a draw where a customer's CLV is undefined) counts as 0, as a null clv does in the sums.
    */
-  static final class DrawValues implements UDF3<Long, Double, Double, Row> {
+  static final class DrawValues implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final List<PurchaseModel> models;
     private final List<GammaGammaParameters> spend;
     private final int horizonMonths;
@@ -233,25 +274,46 @@ public final class ClvSegmentSummary {
       this.monthlyDiscountRate = monthlyDiscountRate;
     }
 
-    @Override
-    public Row call(Long frequency, Double recency, Double age) {
-      int n = models.size();
-      double[] base = new double[n];
-      double[] perValue = new double[n];
+    /**
+     * The discounted purchases if alive depend on (x, T) only, not on t_x: far fewer pairs than
+     * triples (about 1 in 100 at a million customers), so they are computed once per pair and
+     * draw, per task. The cache is rebuilt in each task (transient).
+     */
+    private transient java.util.Map<List<Double>, double[]> ifAliveByPair;
+
+    int draws() {
+      return models.size();
+    }
+
+    /** Fills base[d] and perValue[d] for the triple (x, t_x, T) under every draw d. */
+    void evaluate(long frequency, double recency, double age, double[] base, double[] perValue) {
       double x = frequency;
-      for (int d = 0; d < n; d++) {
-        double discounted = discountedPurchases(models.get(d), x, recency, age);
+      if (ifAliveByPair == null) {
+        ifAliveByPair = new java.util.HashMap<>();
+      }
+      double[] ifAlive = ifAliveByPair.computeIfAbsent(List.of(x, age), k -> {
+        double[] sums = new double[models.size()];
+        for (int d = 0; d < sums.length; d++) {
+          sums[d] = discountedPurchasesIfAlive(models.get(d), x, age);
+        }
+        return sums;
+      });
+      for (int d = 0; d < models.size(); d++) {
+        double discounted = models.get(d).probabilityAlive(x, recency, age) * ifAlive[d];
         GammaGammaParameters g = spend.get(d);
         double denominator = g.p() * x + g.q() - 1;
         base[d] = finiteOrZero(x > 0 ? discounted * g.p() * g.v() / denominator : discounted * g.populationMeanValue());
         perValue[d] = x > 0 ? finiteOrZero(discounted * g.p() * x / denominator) : 0;
       }
-      return RowFactory.create(boxed(base), boxed(perValue));
     }
 
-    /** Sum over months m of (E[X(m)] - E[X(m-1)]) / (1 + rate)^m, as {@link CustomerClv}. */
+    /** P(alive) times the sum over months m of (E[X(m)] - E[X(m-1)]) / (1 + rate)^m, as {@link CustomerClv}. */
     double discountedPurchases(PurchaseModel model, double x, double tx, double age) {
-      double alive = model.probabilityAlive(x, tx, age);
+      return model.probabilityAlive(x, tx, age) * discountedPurchasesIfAlive(model, x, age);
+    }
+
+    /** The sum over months m of (E[X(m)] - E[X(m-1)]) / (1 + rate)^m given alive: a function of (x, T). */
+    double discountedPurchasesIfAlive(PurchaseModel model, double x, double age) {
       double sum = 0;
       double previous = 0;
       double discount = 1;
@@ -261,19 +323,20 @@ public final class ClvSegmentSummary {
         sum += (cumulative - previous) * discount;
         previous = cumulative;
       }
-      return alive * sum;
+      return sum;
     }
 
     private static double finiteOrZero(double v) {
       return Double.isFinite(v) ? v : 0;
     }
 
-    private static List<Double> boxed(double[] values) {
-      List<Double> out = new ArrayList<>(values.length);
-      for (double v : values) {
-        out.add(v);
-      }
-      return out;
+  }
+
+  private static List<Double> boxed(double[] values) {
+    List<Double> out = new ArrayList<>(values.length);
+    for (double v : values) {
+      out.add(v);
     }
+    return out;
   }
 }

@@ -33,10 +33,8 @@ public final class PublishStage {
   public static Manifest run(PipelineRun run, RunFacts facts) {
     if (alreadyPublished(run)) {
       // Killed after the manifest was written and the staging area removed: the date is
-      // complete; finish what came after (the report) instead of failing on missing reports.
-      Manifest manifest = JsonFiles.read(run.hadoopConf(), run.layout().manifest(run.asOf()), Manifest.class);
-      RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest, run.settings());
-      return manifest;
+      // complete, its report written before the manifest; nothing is left to do.
+      return JsonFiles.read(run.hadoopConf(), run.layout().manifest(run.asOf()), Manifest.class);
     }
     Map<String, Manifest.SourceAccounting> inputs = new LinkedHashMap<>();
     Map<String, Long> outputs = new LinkedHashMap<>();
@@ -66,8 +64,10 @@ public final class PublishStage {
         facts.jobExecutionId(), facts.configFile(), facts.configDigest(), facts.startedAt().toString(),
         Instant.now().toString(), inputs, outputs, facts.steps(), quality, warnings, runMetrics, accepted);
     run.describe(NAME, "publish");
-    Publisher.publish(run.hadoopConf(), run.layout(), run.asOf(), run.staging(), tables, manifest);
-    RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest, run.settings()); // a report failure is only logged
+    // The report goes in before the manifest, so a complete date always has one (a report that
+    // cannot be drawn is replaced by a page saying why; the run stays published).
+    Publisher.publish(run.hadoopConf(), run.layout(), run.asOf(), run.staging(), tables, manifest,
+        () -> RunReport.writeQuietly(run.spark(), run.layout(), run.asOf(), manifest, run.settings()));
     return manifest;
   }
 

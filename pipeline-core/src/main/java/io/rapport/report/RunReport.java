@@ -59,7 +59,11 @@ public final class RunReport {
     return writeQuietly(spark, layout, asOf, manifest, DEFAULTS);
   }
 
-  /** As {@link #write}, but a failure is logged as a warning and returns null: the run stays published. */
+  /**
+   * As {@link #write}, but never fails: a report that cannot be drawn is replaced by a short page
+   * saying why (so a complete date always has a report.html), and when even that cannot be
+   * written the failure is logged as a warning and null returned. The run stays published.
+   */
   public static Path writeQuietly(SparkSession spark, WarehouseLayout layout, LocalDate asOf, Manifest manifest,
       RapportSettings settings) {
     try {
@@ -67,9 +71,27 @@ public final class RunReport {
       LOG.info("run report written to {}", written);
       return written;
     } catch (Exception | LinkageError e) { // Spark throws checked exceptions without declaring them
-      LOG.warn("Cannot write the run report for {} (the run is published): {}", asOf, e.toString(), e);
-      return null;
+      LOG.warn("Cannot draw the run report for {} (the run is published): {}", asOf, e.toString(), e);
+      try {
+        Path target = path(layout, asOf);
+        writeText(spark.sparkContext().hadoopConfiguration(), target, fallbackPage(asOf, e));
+        return target;
+      } catch (RuntimeException again) {
+        LOG.warn("Cannot write the run report for {} (the run is published): {}", asOf, again.getMessage());
+        return null;
+      }
     }
+  }
+
+  /** The page written in place of a report that could not be drawn. */
+  static String fallbackPage(LocalDate asOf, Throwable failure) {
+    String reason = failure.getMessage() == null ? failure.getClass().getSimpleName()
+        : failure.getMessage().lines().findFirst().orElse("");
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Rapport " + asOf
+        + " (report unavailable)</title></head>\n<body><h1>Rapport run report, as of " + asOf + "</h1>\n"
+        + "<p data-report-unavailable>The tables of this date are published, but the report could not be drawn: "
+        + Svg.escape(reason) + "</p>\n<p>The run's figures are in manifest.json beside this page; "
+        + "<code>rapport status --as-of " + asOf + "</code> prints them.</p>\n</body></html>\n";
   }
 
   /** Temporary sibling then rename, so a reader never opens half a page. */

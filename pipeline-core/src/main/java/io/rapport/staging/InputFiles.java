@@ -97,7 +97,7 @@ final class InputFiles {
         line = reader.readLine();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the header of " + file, e);
+      throw new UncheckedIOException("Cannot read the header of " + file + ": " + e.getMessage(), e);
     }
     if (line == null) {
       return Optional.empty();

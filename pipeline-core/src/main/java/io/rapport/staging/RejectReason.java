@@ -22,7 +22,8 @@ public enum RejectReason {
   // all sources
   MALFORMED_ROW("the line could not be parsed: too few or too many fields, an unterminated quote or invalid JSON"),
   INVALID_ENCODING("the row holds bytes that do not decode in the source's encoding (default UTF-8); nothing is stored"
-      + " with replacement characters"),
+      + " with replacement characters, and raw_record holds the row's original bytes, each byte above 0x7F written"
+      + " \\xHH"),
 
   // purchases
   MISSING_ORDER_ID("order_id is empty"),

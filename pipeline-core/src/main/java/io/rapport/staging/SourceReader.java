@@ -52,14 +52,29 @@ final class SourceReader {
   private static final String PATH = "_scan_path";
   static final String ORDER = "_row_order";
 
-  /** One file's columns; {@code empty} for a file with no rows and no header. */
-  record FileLayout(String file, List<String> columns, boolean empty, boolean onlyCorrupt) {}
+  /** One file's columns; {@code empty} for a file with no rows and no header; {@code types}: a Parquet file's column types. */
+  record FileLayout(String file, List<String> columns, boolean empty, boolean onlyCorrupt, Map<String, String> types) {
+    FileLayout(String file, List<String> columns, boolean empty, boolean onlyCorrupt) {
+      this(file, columns, empty, onlyCorrupt, null);
+    }
+  }
 
-  /** The columns of each file: CSV header read directly, JSON schema inferred, Parquet footer. */
+  /** {@link #layouts(SparkSession, SourceContract, List, Map)} with no file staged before. */
   static List<FileLayout> layouts(SparkSession spark, SourceContract contract, List<String> files) {
+    return layouts(spark, contract, files, Map.of());
+  }
+
+  /**
+   * The columns of each file: CSV header read directly, JSON schema inferred, Parquet footer.
+   * {@code stagedTypes} maps a lower-case column name to the file staged earlier that gave it a
+   * type and that type: a Parquet file that gives the column another type is a contract error,
+   * whether the earlier file is in this batch or was staged by an earlier run.
+   */
+  static List<FileLayout> layouts(SparkSession spark, SourceContract contract, List<String> files,
+      Map<String, Map.Entry<String, String>> stagedTypes) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Map<String, String> options = readerOptions(contract);
-    Map<String, Map.Entry<String, StructField>> parquetTypes = new HashMap<>();
+    Map<String, Map.Entry<String, String>> parquetTypes = new HashMap<>(stagedTypes);
     List<FileLayout> out = new ArrayList<>();
     for (String file : files) {
       switch (contract.settings.format()) {
@@ -87,16 +102,19 @@ final class SourceReader {
             out.add(new FileLayout(file, List.of(), true, false));
           } else {
             StructType schema = spark.read().options(options).parquet(file).schema();
+            Map<String, String> types = new LinkedHashMap<>();
             for (StructField f : schema.fields()) {
               String key = f.name().toLowerCase(java.util.Locale.ROOT);
-              Map.Entry<String, StructField> first = parquetTypes.putIfAbsent(key, Map.entry(file, f));
-              if (first != null && !first.getValue().dataType().equals(f.dataType())) {
+              String type = f.dataType().simpleString();
+              types.put(key, type);
+              Map.Entry<String, String> first = parquetTypes.putIfAbsent(key, Map.entry(file, type));
+              if (first != null && !first.getValue().equals(type)) {
                 throw new io.rapport.errors.InputContractException("Cannot read " + contract.sourceId + ": Parquet column "
-                    + f.name() + " is " + first.getValue().dataType().simpleString() + " in " + first.getKey() + " but "
-                    + f.dataType().simpleString() + " in " + file + " (every file must give a column the same type)");
+                    + f.name() + " is " + first.getValue() + " in " + first.getKey() + " but " + type + " in " + file
+                    + " (every file must give a column the same type)");
               }
             }
-            out.add(new FileLayout(file, List.of(schema.fieldNames()), false, false));
+            out.add(new FileLayout(file, List.of(schema.fieldNames()), false, false, types));
           }
         }
       }
@@ -110,7 +128,7 @@ final class SourceReader {
       FileSystem fs = p.getFileSystem(conf);
       return fs.getFileStatus(p).getLen();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot stat " + file, e);
+      throw new UncheckedIOException("Cannot stat " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -162,6 +180,12 @@ final class SourceReader {
    * by column name; {@code index} gives each file's {@link #FILE} value. Null when every file is empty.
    */
   static Read read(SparkSession spark, SourceContract contract, List<FileLayout> layouts, Map<String, Integer> index) {
+    return read(spark, contract, layouts, index, readerOptions(contract));
+  }
+
+  /** As {@link #read(SparkSession, SourceContract, List, Map)}, with the given reader options. */
+  static Read read(SparkSession spark, SourceContract contract, List<FileLayout> layouts, Map<String, Integer> index,
+      Map<String, String> options) {
     List<FileLayout> nonEmpty = layouts.stream().filter(l -> !l.empty()).toList();
     if (nonEmpty.isEmpty()) {
       return null;
@@ -170,7 +194,6 @@ final class SourceReader {
     for (FileLayout l : nonEmpty) {
       groups.computeIfAbsent(l.columns(), k -> new ArrayList<>()).add(l.file());
     }
-    Map<String, String> options = readerOptions(contract);
     SourceFormat format = contract.settings.format();
     Dataset<Row> all = null;
     List<Group> out = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,7 +52,12 @@ final class StagedHistory {
       @JsonProperty("index") int index,
       @JsonProperty("batch") String batch,
       @JsonProperty("day_date") String dayDate,
-      @JsonProperty("line_number") boolean lineNumber) {
+      @JsonProperty("line_number") boolean lineNumber,
+      @JsonProperty("column_types") Map<String, String> columnTypes) {
+    /** {@code columnTypes}: a Parquet file's column types (lower-case name to Spark type), so later files are checked against it; null otherwise. */
+    FileEntry {
+      columnTypes = columnTypes == null ? null : Map.copyOf(columnTypes);
+    }
 
     boolean sameFile(InputFiles.Listed f) {
       return path.equals(f.path()) && size == f.size() && modified == f.modified();
@@ -94,7 +100,7 @@ final class StagedHistory {
       }
       return best < 0 ? null : JsonFiles.read(conf, ledgerPath(folder, best), Ledger.class);
     } catch (IOException e) {
-      throw new StagedHistoryException("list", folder, e);
+      throw failure("list", folder, e);
     }
   }
 
@@ -115,7 +121,7 @@ final class StagedHistory {
         }
       }
     } catch (IOException e) {
-      throw new StagedHistoryException("clean old ledgers in", folder, e);
+      throw failure("clean old ledgers in", folder, e);
     }
   }
 
@@ -132,7 +138,7 @@ final class StagedHistory {
         }
       }
     } catch (IOException e) {
-      throw new StagedHistoryException("reset", folder, e);
+      throw failure("reset", folder, e);
     }
   }
 
@@ -154,7 +160,7 @@ final class StagedHistory {
         }
       }
     } catch (IOException e) {
-      throw new StagedHistoryException("clean", folder, e);
+      throw failure("clean", folder, e);
     }
   }
 
@@ -221,7 +227,7 @@ final class StagedHistory {
         channel.close();
       };
     } catch (IOException e) {
-      throw new StagedHistoryException("lock", new Path(file.toString()), e);
+      throw failure("lock", new Path(file.toString()), e);
     }
   }
 
@@ -237,16 +243,8 @@ final class StagedHistory {
     }
   }
 
-  /** An I/O failure on the staged history: names the path and the operation; a re-run helps once the cause is fixed. */
-  static final class StagedHistoryException extends RapportException {
-    StagedHistoryException(String operation, Path path, IOException cause) {
-      super("Cannot " + operation + " the staged history " + path + ": " + cause.getMessage()
-          + " (fix the file system, e.g. space or permissions, and run again: the staged history stays consistent)", cause);
-    }
-
-    @Override
-    public int exitCode() {
-      return 1;
-    }
+  /** An I/O failure on the staged history: names the path and the operation, and whether a re-run helps. */
+  static io.rapport.errors.StorageException failure(String operation, Path path, IOException cause) {
+    return io.rapport.errors.StorageException.of(operation + " the staged history", path.toString(), cause).orElseThrow();
   }
 }

@@ -312,7 +312,7 @@ public final class Staging {
       }
       return true;
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot list the staged history " + h.folder() + ": " + e.getMessage(), e);
+      throw StagedHistory.failure("list", h.folder(), e);
     }
   }
 
@@ -373,7 +373,7 @@ public final class Staging {
     StagedHistory.Ledger ledger = base;
     if (!fresh.isEmpty() || kept.size() != base.files().size() || previous == null || base != previous) {
       List<StagedHistory.FileEntry> entries = new ArrayList<>(kept);
-      entries.addAll(stageFiles(spark, source, settings, contract, fresh, folder, base));
+      entries.addAll(stageFiles(spark, source, settings, contract, fresh, kept, folder, base));
       entries.sort(Comparator.comparing(StagedHistory.FileEntry::path));
       ledger = new StagedHistory.Ledger(base.version() + 1, fingerprint, base.nextIndex() + fresh.size(),
           base.nextBatch() + 1, entries);
@@ -391,7 +391,8 @@ public final class Staging {
    * the job and leave the history as it was.
    */
   private static List<StagedHistory.FileEntry> stageFiles(SparkSession spark, SourceName source, RapportSettings settings,
-      SourceContract contract, List<InputFiles.Listed> files, Path folder, StagedHistory.Ledger base) {
+      SourceContract contract, List<InputFiles.Listed> files, List<StagedHistory.FileEntry> kept, Path folder,
+      StagedHistory.Ledger base) {
     if (files.isEmpty()) {
       return List.of();
     }
@@ -402,10 +403,14 @@ public final class Staging {
     }
     describe(spark, "staging " + source.id() + ": read headers of " + files.size() + " new files");
     List<SourceReader.FileLayout> layouts = SourceReader.layouts(spark, contract,
-        files.stream().map(InputFiles.Listed::path).toList());
+        files.stream().map(InputFiles.Listed::path).toList(), stagedTypes(kept));
     List<SourceReader.FileLayout> readable = new ArrayList<>();
     Map<String, Boolean> lineNumberColumn = new HashMap<>();
+    Map<String, Map<String, String>> typesByFile = new HashMap<>();
     for (SourceReader.FileLayout l : layouts) {
+      if (l.types() != null) {
+        typesByFile.put(l.file(), l.types());
+      }
       if (l.empty()) {
         continue;
       }
@@ -434,13 +439,22 @@ public final class Staging {
       }
       TableIo.write(v.frame().select(cols.toArray(Column[]::new)), new Path(folder, batch));
       written = true;
+      batch = OriginalBytes.restore(spark, contract, readable, index, folder, batch);
     }
     List<StagedHistory.FileEntry> out = new ArrayList<>();
     for (InputFiles.Listed f : files) {
       LocalDate d = StagedHistory.dayFolderDate(f.path());
       out.add(new StagedHistory.FileEntry(f.path(), f.size(), f.modified(), index.get(f.path()), written ? batch : null,
-          d == null ? null : d.toString(), lineNumberColumn.getOrDefault(f.path(), false)));
+          d == null ? null : d.toString(), lineNumberColumn.getOrDefault(f.path(), false), typesByFile.get(f.path())));
     }
+    return out;
+  }
+
+  /** The column types the kept Parquet files gave, each with the first file (by path) that gave it. */
+  private static Map<String, Map.Entry<String, String>> stagedTypes(List<StagedHistory.FileEntry> kept) {
+    Map<String, Map.Entry<String, String>> out = new HashMap<>();
+    kept.stream().filter(e -> e.columnTypes() != null).sorted(Comparator.comparing(StagedHistory.FileEntry::path))
+        .forEach(e -> e.columnTypes().forEach((column, type) -> out.putIfAbsent(column, Map.entry(e.path(), type))));
     return out;
   }
 

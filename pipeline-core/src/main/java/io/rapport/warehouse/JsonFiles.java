@@ -2,10 +2,10 @@ package io.rapport.warehouse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rapport.errors.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -37,15 +37,19 @@ public final class JsonFiles {
         throw new IOException("rename " + tmp + " -> " + file + " failed");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
+      throw StorageException.of("write", file.toString(), e).orElseThrow();
     }
   }
 
   public static <T> T read(Configuration conf, Path file, Class<T> type) {
     try (InputStream in = file.getFileSystem(conf).open(file)) {
       return MAPPER.readValue(in, type);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      // Not a storage failure: the file is there but is not what Rapport wrote (edited, truncated).
+      throw new IllegalStateException("Cannot read " + file + ": not the JSON Rapport writes ("
+          + e.getOriginalMessage() + ")", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+      throw StorageException.of("read", file.toString(), e).orElseThrow();
     }
   }
 
@@ -53,7 +57,7 @@ public final class JsonFiles {
     try {
       return file.getFileSystem(conf).exists(file);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw StorageException.of("look for", file.toString(), e).orElseThrow();
     }
   }
 }

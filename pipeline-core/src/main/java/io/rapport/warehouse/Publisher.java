@@ -1,5 +1,6 @@
 package io.rapport.warehouse;
 
+import io.rapport.errors.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
@@ -15,8 +16,9 @@ import org.apache.hadoop.fs.Path;
  * Moves a run's audited tables from its staging area into place and writes the manifest last
  * (write, audit, publish). Each table folder is swapped by rename, so a reader sees either the
  * previous snapshot of a table or the new one, never a half-written folder; the date counts as
- * complete only once the manifest exists. Publishing is idempotent: a publish interrupted half
- * way and run again moves what is left and writes the manifest.
+ * complete only once the manifest exists, so whatever must come with a complete date (the run
+ * report) is written between the last move and the manifest. Publishing is idempotent: a publish
+ * interrupted half way and run again moves what is left and writes the manifest.
  */
 public final class Publisher {
   private Publisher() {}
@@ -44,6 +46,15 @@ public final class Publisher {
 
   public static void publish(Configuration conf, WarehouseLayout layout, LocalDate asOf, Path staging,
       List<String> tables, Manifest manifest) {
+    publish(conf, layout, asOf, staging, tables, manifest, () -> {});
+  }
+
+  /**
+   * Publishes, running {@code beforeManifest} once every table is in place and before the
+   * manifest is written: a reader that sees the date complete also sees what it wrote.
+   */
+  public static void publish(Configuration conf, WarehouseLayout layout, LocalDate asOf, Path staging,
+      List<String> tables, Manifest manifest, Runnable beforeManifest) {
     try {
       FileSystem fs = layout.root().getFileSystem(conf);
       Path manifestPath = layout.manifest(asOf);
@@ -67,6 +78,7 @@ public final class Publisher {
         rename(fs, source, target);
       }
       fs.mkdirs(layout.runFolder(asOf));
+      beforeManifest.run();
       JsonFiles.write(conf, manifestPath, manifest);
       fs.delete(trash, true);
       fs.delete(staging, true);
@@ -76,7 +88,8 @@ public final class Publisher {
         fs.delete(dateStaging, false);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot publish " + asOf + ": " + e.getMessage(), e);
+      throw StorageException.of("publish " + asOf + " (move its tables into place and write its manifest) in",
+          layout.root().toString(), e).orElseThrow();
     }
   }
 

@@ -3,6 +3,7 @@ package io.rapport.warehouse;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.rapport.errors.StorageException;
 import io.rapport.schema.TableSpec;
 import java.math.BigInteger;
 import java.util.List;
@@ -69,10 +70,18 @@ public final class TableIo {
   public static long write(Dataset<Row> frame, Path folder) {
     // The rows are counted while they are written: no second job reads the files back.
     Observation written = new Observation("rows written to " + folder.getName());
-    oneFileIfSmall(frame).observe(written, count(lit(1)).as(ROWS)).write()
-        .mode(SaveMode.Overwrite)
-        .option("compression", "zstd")
-        .parquet(folder.toString());
+    try {
+      oneFileIfSmall(frame).observe(written, count(lit(1)).as(ROWS)).write()
+          .mode(SaveMode.Overwrite)
+          .option("compression", "zstd")
+          .parquet(folder.toString());
+    } catch (Exception e) { // Spark throws checked exceptions without declaring them
+      // A full disk or an unwritable folder names the folder; any other failure keeps its own message.
+      StorageException.of("write the Parquet files of", folder.toString(), e).ifPresent(s -> {
+        throw s;
+      });
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    }
     try {
       return ((Number) written.get().get(ROWS).get()).longValue();
     } catch (InterruptedException e) {

@@ -128,6 +128,14 @@ class ReportQueriesTest extends SparkTestSupport {
     assertNull(RunReport.writeQuietly(spark, new WarehouseLayout(file.toString()), AS_OF, manifest));
   }
 
+  @Test
+  void aReportThatCannotBeDrawnIsReplacedByAPageSayingWhy() {
+    String page = RunReport.fallbackPage(AS_OF, new IllegalStateException("table <kpi_monthly> unreadable\nsecond line"));
+    assertTrue(page.contains("data-report-unavailable"));
+    assertTrue(page.contains("table &lt;kpi_monthly&gt; unreadable"), page);
+    assertTrue(!page.contains("second line") && page.contains("rapport status --as-of 2025-03-31"), page);
+  }
+
   private Dataset<Row> frame(StructType schema, Row... rows) {
     return spark.createDataFrame(new ArrayList<>(List.of(rows)), schema);
   }

@@ -75,7 +75,10 @@ class StrictValuesTest extends SparkTestSupport {
     // 2 read = 1 accepted (O2) + 1 rejected: byte 0xE9 alone is not UTF-8
     assertEquals(new SourceCounts(2, 1, 1, 0, 0, Map.of("invalid_encoding", 1L)), utf8.counts());
     Row reject = utf8.rejects().first();
-    assertTrue(reject.<String>getAs(StagedSchemas.RAW_RECORD).contains("CB\\ufffd03"), reject.toString());
+    // The raw record keeps the file's bytes: 0xE9 written \xE9, never a replacement character.
+    assertEquals("{\"order_id\":\"O1\",\"customer_id\":\"CB\\xE903\",\"order_ts\":\"2024-03-01T10:00:00Z\","
+        + "\"quantity\":\"1\",\"unit_price\":\"1.00\"}", reject.getAs(StagedSchemas.RAW_RECORD));
+    assertTrue(reject.<String>getAs(StagedSchemas.REASON_DETAIL).contains("original bytes"), reject.toString());
     for (Row row : utf8.rejects().collectAsList()) {
       assertFalse(row.toString().contains("\uFFFD"), "a replacement character in the rejects table: " + row);
     }
@@ -83,6 +86,36 @@ class StrictValuesTest extends SparkTestSupport {
     StagingResult latin = stagePurchases(null, latin1, StandardCharsets.ISO_8859_1, null);
     assertEquals(new SourceCounts(2, 2, 0, 0, 0, Map.of()), latin.counts());
     assertEquals("CB\u00e903", acceptedById(latin).get("O1").getAs(StagedSchemas.CUSTOMER_ID));
+  }
+
+  @Test
+  void theOriginalBytesAreFoundBehindQuotedNewlinesAndValidMultiByteText() throws IOException {
+    // Record 3 holds a valid UTF-8 é (C3 A9) and a lone 0xFF; record 1 a quoted field over two
+    // lines, so the byte read must count records, not lines. Record 2 is rejected for another reason.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.write((HEADER + "M1,\"C\nline two\",2024-03-01T10:00:00Z,1,1.00\nM2,C2,not-a-time,1,1.00\n")
+        .getBytes(StandardCharsets.UTF_8));
+    bytes.write("M3,Ren\u00e9".getBytes(StandardCharsets.UTF_8));
+    bytes.write(0xFF);
+    bytes.write(",2024-03-01T10:00:00Z,1,1.00\nM4,C4,2024-03-01T10:00:00Z,1,1.00\n".getBytes(StandardCharsets.UTF_8));
+    StagingResult r = stagePurchases(null, bytes.toByteArray(), null, null);
+    assertEquals(new SourceCounts(4, 2, 2, 0, 0, Map.of("invalid_encoding", 1L, "invalid_timestamp", 1L)), r.counts());
+    Map<String, String> raw = new java.util.TreeMap<>();
+    for (Row row : r.rejects().collectAsList()) {
+      raw.put(row.getAs(StagedSchemas.REASON_CODE), row.getAs(StagedSchemas.RAW_RECORD));
+    }
+    assertEquals("{\"order_id\":\"M3\",\"customer_id\":\"Ren\\xC3\\xA9\\xFF\",\"order_ts\":\"2024-03-01T10:00:00Z\","
+        + "\"quantity\":\"1\",\"unit_price\":\"1.00\"}", raw.get("invalid_encoding"));
+    assertTrue(raw.get("invalid_timestamp").contains("\"order_id\":\"M2\""), raw.toString());
+    assertEquals("C\nline two", acceptedById(r).get("M1").getAs(StagedSchemas.CUSTOMER_ID));
+  }
+
+  @Test
+  void escapingWritesEveryByteAboveAsciiAsHex() {
+    assertEquals("a\\xE9\\x80z", OriginalBytes.escape("a\u00e9\u0080z"));
+    assertTrue(OriginalBytes.applies(SourceContract.of(SourceName.PURCHASES, purchases("x", null, null))));
+    assertFalse(OriginalBytes.applies(SourceContract.of(SourceName.PURCHASES,
+        purchases("x", StandardCharsets.UTF_16, null))), "UTF-16 bytes cannot be split as ASCII");
   }
 
   @Test
@@ -143,6 +176,30 @@ class StrictValuesTest extends SparkTestSupport {
     String m = e.getMessage();
     assertTrue(m.contains("column score") && m.contains("bigint") && m.contains("string")
         && m.contains("2024-03-01") && m.contains("2024-03-02"), m);
+  }
+
+  @Test
+  void aParquetFileWhoseTypeDiffersFromAFileStagedByAnEarlierRunIsAContractError() {
+    StructType asLong = new StructType().add("response_id", DataTypes.StringType).add("score", DataTypes.LongType);
+    StructType asText = new StructType().add("response_id", DataTypes.StringType).add("score", DataTypes.StringType);
+    spark.createDataFrame(List.of(RowFactory.create("r1", 5L)), asLong).coalesce(1).write()
+        .parquet(dir.resolve("later/2024-03-01").toString());
+    RapportSettings.Source surveys = source(dir.resolve("later") + "/*", "parquet", null, Map.of(), Map.of(),
+        Map.of("responded_at", "2024-03-01T00:00:00Z", "survey_type", "nps"), 1.0);
+    RapportSettings settings = settings("UTC", "USD", null, surveys, null, null);
+    org.apache.hadoop.fs.Path staged = new org.apache.hadoop.fs.Path(dir.resolve("warehouse/_staged").toUri());
+    StagingResult first = Staging.stage(spark, SourceName.SURVEYS, settings, null, staged,
+        new org.apache.hadoop.fs.Path(dir.resolve("cut-1").toUri()));
+    assertEquals(1, first.counts().accepted());
+    // The next day's file arrives with score as text: only it is staged by this run, and it is
+    // still checked against the type the earlier run recorded in the ledger.
+    spark.createDataFrame(List.of(RowFactory.create("r2", "5")), asText).coalesce(1).write()
+        .parquet(dir.resolve("later/2024-03-02").toString());
+    InputContractException e = assertThrows(InputContractException.class, () -> Staging.stage(spark, SourceName.SURVEYS,
+        settings, null, staged, new org.apache.hadoop.fs.Path(dir.resolve("cut-2").toUri())));
+    String m = e.getMessage();
+    assertTrue(m.contains("column score is bigint in") && m.contains("2024-03-01") && m.contains("but string in")
+        && m.contains("2024-03-02"), m);
   }
 
   /** Hostile text for any column: no single value can fail the run; every row is counted once. */
