@@ -81,10 +81,24 @@ class RapportErrorsTest {
     assertEquals(3, RapportErrors.exitCode(wrapped));
     assertEquals("max_reject_rate", RapportErrors.details(wrapped).rule());
 
-    RuntimeException unexpected = new IllegalStateException("disk on fire", new java.io.IOException("No space left on device"));
+    // A full disk is no longer an unexplained failure (issue 14): named, restartable, no stack trace.
+    RuntimeException full = new IllegalStateException("Cannot write /w/_runs/as_of_date=2025-08-31/manifest.json: boom",
+        new java.io.IOException("No space left on device"));
+    assertTrue(RapportErrors.isExpected(full));
+    assertEquals(1, RapportErrors.exitCode(full));
+    assertTrue(RapportErrors.message(full).startsWith(
+        "Cannot write /w/_runs/as_of_date=2025-08-31/manifest.json: no space left on the device"), RapportErrors.message(full));
+    RapportErrors.Details storage = RapportErrors.details(full);
+    assertEquals(List.of("storage", "no_space", "/w/_runs/as_of_date=2025-08-31/manifest.json"),
+        List.of(storage.kind(), storage.rule(), storage.path()));
+    RuntimeException readOnly = new IllegalStateException("Job aborted",
+        new java.nio.file.AccessDeniedException("/w/_staging/run-3"));
+    assertEquals(2, RapportErrors.exitCode(readOnly), "retrying an unwritable path cannot help");
+
+    RuntimeException unexpected = new IllegalStateException("disk on fire", new ArithmeticException("/ by zero"));
     assertFalse(RapportErrors.isExpected(unexpected));
     assertEquals(1, RapportErrors.exitCode(unexpected));
-    assertEquals("IOException: No space left on device", RapportErrors.message(unexpected));
+    assertEquals("ArithmeticException: / by zero", RapportErrors.message(unexpected));
     RapportErrors.Details d = RapportErrors.details(unexpected);
     assertEquals("run_failed", d.kind());
     assertNull(d.rule());
