@@ -76,6 +76,25 @@ class JobExitCodeTest {
     assertNothingPublished();
   }
 
+  @Test
+  void aWarehouseThatCannotBeWrittenExitsTwoNamingThePathAndSayingARetryCannotHelp() throws IOException {
+    // The warehouse's parent is a regular file: nothing can be created under it (root included,
+    // unlike a permission bit). Issue 14: the failure names path and operation, no stack trace.
+    Files.writeString(work.resolve("not-a-folder"), "x");
+    Path config = configWith("warehouse: " + work.resolve("warehouse"), "warehouse: " + work.resolve("not-a-folder/warehouse"));
+
+    Result result = Result.capture(() -> Rapport.execute("run", "--json", "--config", config.toString(), "--as-of", AS_OF));
+
+    assertEquals(2, result.exitCode(), result.err());
+    com.fasterxml.jackson.databind.JsonNode error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out())
+        .get("error");
+    assertEquals("storage", error.get("kind").asText(), result.out());
+    assertEquals("not_writable", error.get("rule").asText(), result.out());
+    assertTrue(error.get("path").asText().startsWith(work.resolve("not-a-folder/warehouse").toString()), result.out());
+    assertTrue(error.get("message").asText().contains("Running again will not help until it is writable"), result.out());
+    assertFalse(result.err().contains("\tat org.apache"), "a stack trace:\n" + result.err());
+  }
+
   /** The bundled configuration with the first occurrence of {@code from} replaced. */
   private Path configWith(String from, String to) throws IOException {
     return configWith(from, to, true);
