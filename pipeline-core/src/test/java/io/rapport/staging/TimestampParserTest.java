@@ -34,41 +34,4 @@ class TimestampParserTest {
     assertNull(berlin.parseInstant("2024-02-30T10:00:00Z"));
   }
 
-
-  /** The digit-by-digit path must give exactly what java.time's ISO parser gives, or defer to it. */
-  @Test
-  void theFixedWidthPathAgreesWithTheIsoParserOnEveryShape() {
-    java.util.Random random = new java.util.Random(14);
-    java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of(
-        "2024-02-29T10:00:00Z", "2023-02-29T10:00:00Z", "2024-02-30T10:00:00Z", "2024-04-31T00:00:00Z",
-        "2024-12-31T24:00:00Z", "2024-12-31T23:59:60Z", "2024-12-31T23:60:00Z", "2024-13-01T00:00:00Z",
-        "2024-00-10T00:00:00Z", "2024-01-00T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
-        "2024-03-01T10:00:00+18:00", "2024-03-01T10:00:00+18:01", "2024-03-01T10:00:00-18:00",
-        "2024-03-01T10:00:00-00:00", "2024-03-01T10:00:00+05:30", "2024-03-01T10:00:00+05:60",
-        "2024-03-01T10:00:00+0530Z", "2024-03-01T10:00:00z", "2024-03-01t10:00:00Z", "2024-03-01T10:00:00*01:00",
-        "2024-03-01T10:00:00+01-00", "2024-03-01T1a:00:00Z", "+024-03-01T10:00:00Z", "2024-03-01T10:00:00+1:00"));
-    for (int i = 0; i < 20_000; i++) {
-      int offsetMinutes = random.nextInt(37 * 60) - 18 * 60;
-      String offset = random.nextInt(5) == 0 ? "Z" : String.format("%s%02d:%02d", offsetMinutes < 0 ? "-" : "+",
-          Math.abs(offsetMinutes) / 60, Math.abs(offsetMinutes) % 60);
-      texts.add(String.format("%04d-%02d-%02dT%02d:%02d:%02d%s", random.nextInt(10_000), random.nextInt(14),
-          random.nextInt(33), random.nextInt(26), random.nextInt(62), random.nextInt(62), offset));
-    }
-    int fastAnswers = 0;
-    for (String text : texts) {
-      Instant expected;
-      try {
-        expected = java.time.OffsetDateTime.parse(text, java.time.format.DateTimeFormatter.ISO_DATE_TIME).toInstant();
-      } catch (java.time.DateTimeException e) {
-        expected = null;
-      }
-      Instant fast = TimestampParser.fixedWidthIso(text);
-      if (fast != null) {
-        fastAnswers++;
-        assertEquals(expected, fast, text);
-      }
-      assertEquals(expected, new TimestampParser(null, ZoneId.of("UTC")).parseInstant(text), text);
-    }
-    org.junit.jupiter.api.Assertions.assertTrue(fastAnswers > 5_000, "the fast path answered " + fastAnswers);
-  }
 }
