@@ -137,7 +137,7 @@ result = {
     "steps": steps,
     "rows_per_s": round(sum(rows_read.values()) / pipeline_s),
     "purchase_lines_per_s": round(m["inputs"]["purchases"]["read"] / pipeline_s),
-    "output_rows": m["outputs"],
+    "output_rows": m.get("outputs") or (m.get("manifest") or {}).get("outputs"),
     "spark_job_seconds_by_description": spark_jobs,
     "machine": {"cores": os.cpu_count(), "memory_gib": round(mem_kb / 1024 / 1024, 1)},
     "java_options": os.environ.get("RAPPORT_JAVA_OPTS", ""),

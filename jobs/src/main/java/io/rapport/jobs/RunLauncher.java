@@ -121,7 +121,17 @@ public final class RunLauncher {
           last = null;
         }
         if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
-          return alreadyComplete(jobs, last, readManifest(spark, layout, asOf), asOf);
+          Manifest published = readManifest(spark, layout, asOf);
+          if (published != null) {
+            return alreadyComplete(jobs, last, published, asOf);
+          }
+          // The job repository remembers the date as done, but this warehouse has no manifest for
+          // it (a new, moved or emptied warehouse): nothing is published here, so the date is run
+          // again, in a new instance (decision R13).
+          LOG.warn("{} completed before (job instance {}) but {} holds no manifest for it; running it again",
+              asOf, last.getJobInstance().getInstanceId(), layout.root());
+          params = forcedParameters(jobs, asOf);
+          last = jobs.getLastJobExecution(RapportJobConfiguration.JOB_NAME, params);
         }
         if (last != null && last.isRunning()) {
           // We hold the date lock, so the process that ran it is gone (killed).

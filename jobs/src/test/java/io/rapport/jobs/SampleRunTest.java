@@ -115,6 +115,24 @@ class SampleRunTest {
     }
   }
 
+  @Test
+  @Order(4)
+  void aDateTheJobRepositoryRemembersIsRunAgainIntoAWarehouseWithoutIt() throws IOException {
+    // Same job repository, a new warehouse (decision R13): the repository says the date is
+    // done, but nothing is published here, so a plain run must run it, not report a no-op.
+    Path elsewhere = work.resolve("other-warehouse");
+    String yaml = Files.readString(config);
+    assertTrue(yaml.contains("warehouse: " + warehouse), yaml);
+    Path moved = Files.writeString(work.resolve("moved.yaml"), yaml.replace("warehouse: " + warehouse, "warehouse: " + elsewhere));
+
+    assertEquals(0, Rapport.execute("run", "--config", moved.toString(), "--as-of", AS_OF));
+
+    Manifest there = new ObjectMapper().readValue(elsewhere.resolve("_runs/as_of_date=" + AS_OF + "/manifest.json").toFile(),
+        Manifest.class);
+    assertEquals(manifest().outputRows(), there.outputRows(), "the same tables with the same row counts");
+    assertTrue(there.jobInstanceId() != manifest().jobInstanceId(), "a new job instance ran it");
+  }
+
   private Manifest manifest() throws IOException {
     return new ObjectMapper().readValue(manifestPath().toFile(), Manifest.class);
   }

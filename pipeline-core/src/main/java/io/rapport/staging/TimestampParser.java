@@ -9,7 +9,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.ResolverStyle;
@@ -87,7 +86,7 @@ public final class TimestampParser implements Serializable {
     String s = text.trim();
     try {
       if (pattern != null) {
-        return toInstant(formatter.parseBest(s, ZonedDateTime::from, OffsetDateTime::from, LocalDateTime::from, LocalDate::from));
+        return resolve(formatter.parse(s), true);
       }
       if (s.length() > 10 && s.charAt(10) == ' ') {
         s = s.substring(0, 10) + 'T' + s.substring(11);
@@ -96,7 +95,7 @@ public final class TimestampParser implements Serializable {
         return LocalDate.parse(s, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay(zone).toInstant();
       }
       try {
-        return toInstant(formatter.parseBest(s, ZonedDateTime::from, LocalDateTime::from));
+        return resolve(formatter.parse(s), false);
       } catch (DateTimeException e) {
         return OffsetDateTime.parse(s, offsetWithoutColon).toInstant();
       }
@@ -105,16 +104,29 @@ public final class TimestampParser implements Serializable {
     }
   }
 
-  private Instant toInstant(TemporalAccessor parsed) {
-    if (parsed instanceof ZonedDateTime z) {
-      return z.toInstant();
+  /**
+   * The instant of parsed text: its own instant when it has a date, time and offset; with a zone
+   * but no offset that zone; a local date-time in the source zone; a bare date (only with
+   * {@code dateOnly}, the pattern case) as the start of that day in the source zone. This is what
+   * {@code parseBest(ZonedDateTime::from, OffsetDateTime::from, LocalDateTime::from, LocalDate::from)}
+   * gives, asked through queries instead: parseBest throws (and fills a stack trace for) every
+   * type it tries before the one that fits, for every row of a source whose times carry no zone.
+   */
+  private Instant resolve(TemporalAccessor parsed, boolean dateOnly) {
+    LocalDate date = parsed.query(java.time.temporal.TemporalQueries.localDate());
+    java.time.LocalTime time = parsed.query(java.time.temporal.TemporalQueries.localTime());
+    if (date == null || (time == null && !dateOnly)) {
+      return null;
     }
-    if (parsed instanceof OffsetDateTime o) {
-      return o.toInstant();
+    if (time == null) {
+      return date.atStartOfDay(zone).toInstant();
     }
-    if (parsed instanceof LocalDateTime l) {
-      return l.atZone(zone).toInstant();
+    if (parsed.isSupported(java.time.temporal.ChronoField.INSTANT_SECONDS)) {
+      return Instant.from(parsed);
     }
-    return ((LocalDate) parsed).atStartOfDay(zone).toInstant();
+    ZoneId own = parsed.query(java.time.temporal.TemporalQueries.zone());
+    return LocalDateTime.of(date, time).atZone(own != null ? own : zone).toInstant();
   }
+
+
 }

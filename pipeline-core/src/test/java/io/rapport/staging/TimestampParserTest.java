@@ -34,4 +34,60 @@ class TimestampParserTest {
     assertNull(berlin.parseInstant("2024-02-30T10:00:00Z"));
   }
 
+
+  /** The parser before decision S11: java.time's parseBest, the reference the queries must match. */
+  private static Instant parseBestReference(String pattern, ZoneId zone, String text) {
+    java.time.format.DateTimeFormatter f = pattern == null ? java.time.format.DateTimeFormatter.ISO_DATE_TIME
+        : io.rapport.config.TimestampPatterns.formatter(pattern);
+    try {
+      java.time.temporal.TemporalAccessor t = pattern == null
+          ? f.parseBest(text, java.time.ZonedDateTime::from, java.time.LocalDateTime::from)
+          : f.parseBest(text, java.time.ZonedDateTime::from, java.time.OffsetDateTime::from,
+              java.time.LocalDateTime::from, java.time.LocalDate::from);
+      if (t instanceof java.time.ZonedDateTime z) {
+        return z.toInstant();
+      }
+      if (t instanceof java.time.OffsetDateTime o) {
+        return o.toInstant();
+      }
+      if (t instanceof java.time.LocalDateTime l) {
+        return l.atZone(zone).toInstant();
+      }
+      return ((java.time.LocalDate) t).atStartOfDay(zone).toInstant();
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
+  @Test
+  void queriesGiveWhatParseBestGaveForEveryPatternAndShape() {
+    ZoneId zone = ZoneId.of("America/New_York");
+    java.util.Random random = new java.util.Random(11);
+    String[] patterns = {"yyyy-MM-dd HH:mm:ss", "dd/MM/yyyy HH:mm", "yyyy-MM-dd", "yyyy-MM-dd HH:mm:ssXXX",
+        "yyyy-MM-dd'T'HH:mm:ss VV", "yyyy-MM-dd HH:mm:ss z", "yyyyMMdd", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"};
+    int compared = 0;
+    for (String pattern : patterns) {
+      java.time.format.DateTimeFormatter f = io.rapport.config.TimestampPatterns.formatter(pattern);
+      TimestampParser parser = new TimestampParser(pattern, zone);
+      for (int i = 0; i < 2_000; i++) {
+        // Around the DST change of 2024-11-03 in New York, plus random instants and broken text.
+        java.time.ZonedDateTime t = java.time.ZonedDateTime.of(2024, 11, 3, 0, 0, 0, 0, zone)
+            .plusMinutes(random.nextInt(6 * 60)).plusDays(random.nextInt(3) == 0 ? random.nextInt(4000) - 2000 : 0);
+        String text = t.withZoneSameInstant(random.nextBoolean() ? zone : ZoneId.of("+05:30")).format(f);
+        if (random.nextInt(10) == 0) {
+          text = text.replace('1', '3'); // may make a day, month or hour out of range
+        }
+        assertEquals(parseBestReference(pattern, zone, text), parser.parseInstant(text), pattern + " / " + text);
+        compared++;
+      }
+    }
+    TimestampParser iso = new TimestampParser(null, zone);
+    for (String text : new String[] {"2024-11-03T01:30:00", "2024-11-03T01:30:00-04:00", "2024-11-03T01:30:00Z",
+        "2024-11-03T01:30:00[Europe/Paris]", "2024-11-03T01:30:00+01:00[Europe/Paris]", "2024-02-30T10:00:00",
+        "2024-03-01T24:00:00", "2024-03-01T10:00:00.123456789+02:00", "2024-03-01T10:00"}) {
+      assertEquals(parseBestReference(null, zone, text), iso.parseInstant(text), text);
+      compared++;
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(compared > 16_000);
+  }
 }
