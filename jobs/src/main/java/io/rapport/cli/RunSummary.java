@@ -59,7 +59,9 @@ final class RunSummary {
     Manifest manifest = outcome.manifest();
     if (manifest != null) {
       out.append(String.format("%nTables in %s/<table>/as_of_date=%s/%n", warehouse, outcome.asOf()));
-      manifest.outputRows().forEach((table, rows) -> out.append(String.format("  %-24s %10d rows%n", table, rows)));
+      // The name column fits the longest table name, so the counts line up.
+      int width = manifest.outputRows().keySet().stream().mapToInt(String::length).max().orElse(24);
+      manifest.outputRows().forEach((table, rows) -> out.append(String.format("  %-" + width + "s %10d rows%n", table, rows)));
     }
     out.append(String.format("%nSteps%n"));
     for (RunLauncher.StepLine step : outcome.steps()) {
