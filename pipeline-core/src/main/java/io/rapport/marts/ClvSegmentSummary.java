@@ -307,12 +307,7 @@ public final class ClvSegmentSummary {
       }
     }
 
-    /** P(alive) times the sum over months m of (E[X(m)] - E[X(m-1)]) / (1 + rate)^m, as {@link CustomerClv}. */
-    double discountedPurchases(PurchaseModel model, double x, double tx, double age) {
-      return model.probabilityAlive(x, tx, age) * discountedPurchasesIfAlive(model, x, age);
-    }
-
-    /** The sum over months m of (E[X(m)] - E[X(m-1)]) / (1 + rate)^m given alive: a function of (x, T). */
+    /** The sum over months m of (E[X(m)] - E[X(m-1)]) / (1 + rate)^m given alive (as {@link CustomerClv}): a function of (x, T). */
     double discountedPurchasesIfAlive(PurchaseModel model, double x, double age) {
       double sum = 0;
       double previous = 0;

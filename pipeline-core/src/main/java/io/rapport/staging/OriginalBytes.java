@@ -96,28 +96,29 @@ final class OriginalBytes {
         .withColumn(RANK, row_number().over(byFile));
     Map<Integer, Long> stagedCounts = counts(ranked);
     Map<Integer, Long> latinCounts = counts(latin);
-    List<Row> fixes = new ArrayList<>();
-    List<Row> targets = ranked.filter(col(Rules.REASON_CODE).equalTo(RejectReason.INVALID_ENCODING.code()))
+    // Only a file whose two reads find the same number of records can be matched record by record.
+    List<Integer> agreeing = new ArrayList<>();
+    for (int file : files) {
+      if (stagedCounts.get(file).equals(latinCounts.get(file))) {
+        agreeing.add(file);
+      } else {
+        LOG.warn("{}: file {} read as bytes gives {} records, decoded {}; its invalid_encoding rejects keep the decoded"
+            + " text", contract.sourceId, file, latinCounts.get(file), stagedCounts.get(file));
+      }
+    }
+    List<Row> targets = ranked.filter(col(Rules.REASON_CODE).equalTo(RejectReason.INVALID_ENCODING.code())
+            .and(col(SourceReader.FILE).isin(agreeing.toArray())))
         .select(SourceReader.FILE, RANK, SourceReader.ORDER).collectAsList();
-    Map<List<Object>, Long> orderOf = new HashMap<>();
+    Map<List<Integer>, Long> orderOf = new HashMap<>();
     targets.forEach(r -> orderOf.put(List.of(r.getInt(0), r.getInt(1)), r.getLong(2)));
     Dataset<Row> wanted = spark.createDataFrame(targets.stream()
         .map(r -> RowFactory.create(r.getInt(0), r.getInt(1))).toList(),
         new StructType().add(WANTED_FILE, DataTypes.IntegerType, false).add(WANTED_RANK, DataTypes.IntegerType, false));
     Dataset<Row> found = latin.join(broadcast(wanted),
         col(SourceReader.FILE).equalTo(col(WANTED_FILE)).and(col(RANK).equalTo(col(WANTED_RANK))));
+    List<Row> fixes = new ArrayList<>();
     for (Row r : found.select(SourceReader.FILE, RANK, FIXED).collectAsList()) {
-      int file = r.getInt(0);
-      if (!stagedCounts.get(file).equals(latinCounts.get(file))) {
-        continue;
-      }
-      fixes.add(RowFactory.create(file, orderOf.get(List.of(file, r.getInt(1))), escape(r.getString(2))));
-    }
-    for (int file : files) {
-      if (!stagedCounts.get(file).equals(latinCounts.get(file))) {
-        LOG.warn("{}: file {} read as bytes gives {} records, decoded {}; its invalid_encoding rejects keep the decoded"
-            + " text", contract.sourceId, file, latinCounts.get(file), stagedCounts.get(file));
-      }
+      fixes.add(RowFactory.create(r.getInt(0), orderOf.get(List.of(r.getInt(0), r.getInt(1))), escape(r.getString(2))));
     }
     if (fixes.isEmpty()) {
       return batch;
