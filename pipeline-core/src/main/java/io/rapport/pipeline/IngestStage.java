@@ -46,9 +46,15 @@ public final class IngestStage {
         notes.add(staged.note());
       }
       cached.add(staged);
-      Dataset<Row> accepted = pseudonymKey == null ? staged.accepted()
-          : Pseudonymiser.withPseudonymousCustomerIds(staged.accepted(), pseudonymKey);
-      rows.put(stagedName(source), run.writeWork(stagedName(source), accepted));
+      if (pseudonymKey == null && staged.acceptedFolder() != null) {
+        // The cut wrote the accepted rows in their final columns: moved, not written again.
+        run.adoptWork(stagedName(source), staged.acceptedFolder());
+        rows.put(stagedName(source), staged.counts().accepted());
+      } else {
+        Dataset<Row> accepted = pseudonymKey == null ? staged.accepted()
+            : Pseudonymiser.withPseudonymousCustomerIds(staged.accepted(), pseudonymKey);
+        rows.put(stagedName(source), run.writeWork(stagedName(source), accepted));
+      }
       rejects = rejects.unionByName(staged.rejects());
       inputs.put(source.id(), accounting(staged));
     }

@@ -58,6 +58,16 @@ public record PipelineRun(
     return TableIo.read(spark, new Path(new Path(staging, "_work"), name));
   }
 
+  /** A work table written elsewhere in this run's staging area, moved into place under {@code name}. */
+  public void adoptWork(String name, Path folder) {
+    TableIo.move(hadoopConf(), folder, new Path(new Path(staging, "_work"), name));
+  }
+
+  /** A work table read as {@code schema} (its files may hold further columns). */
+  public Dataset<Row> readWork(String name, org.apache.spark.sql.types.StructType schema) {
+    return TableIo.read(spark, new Path(new Path(staging, "_work"), name), schema);
+  }
+
   public void saveReport(StageReport report) {
     JsonFiles.write(hadoopConf(), reportPath(report.stage()), report);
   }

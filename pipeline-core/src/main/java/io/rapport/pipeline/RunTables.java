@@ -45,7 +45,7 @@ final class RunTables implements RunInputs {
 
   @Override
   public Dataset<Row> staged(SourceName source) {
-    return run.readWork(IngestStage.stagedName(source));
+    return run.readWork(IngestStage.stagedName(source), source.schema());
   }
 
   @Override

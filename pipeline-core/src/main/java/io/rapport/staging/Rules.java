@@ -144,6 +144,11 @@ final class Rules {
    * is never used, because only rows with a value are accepted).
    */
   static Dataset<Row> conform(Dataset<Row> df, StructType schema, Map<String, Column> values) {
+    return df.select(conformed(schema, values));
+  }
+
+  /** The columns {@link #conform} selects, for a select that adds columns of its own. */
+  static Column[] conformed(StructType schema, Map<String, Column> values) {
     Column[] cols = new Column[schema.fields().length];
     int i = 0;
     for (StructField f : schema.fields()) {
@@ -155,7 +160,7 @@ final class Rules {
       v = f.nullable() ? when(v.isNotNull(), v) : coalesce(v, zero(f.dataType()));
       cols[i++] = v.as(f.name());
     }
-    return df.select(cols);
+    return cols;
   }
 
   private static Column zero(DataType type) {

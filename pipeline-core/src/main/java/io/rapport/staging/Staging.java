@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -67,7 +68,7 @@ public final class Staging {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Staging.class);
   private Staging() {}
 
-  private static final String DISPOSITION = "_disposition";
+  static final String DISPOSITION = "_disposition";
   private static final String ACCEPTED = "accepted";
   private static final String REJECTED = "rejected";
   private static final String DUPLICATE = "duplicate";
@@ -78,7 +79,7 @@ public final class Staging {
   static final String DAY = SourceReader.DAY;
   static final String ROUNDED = "_price_rounded";
   private static final String URI = "_uri";
-  private static final String RANK = "_file_rank";
+  static final String RANK = "_file_rank";
 
   /**
    * Stages one source for one as-of date from scratch, in a temporary staged history (tests and
@@ -523,7 +524,9 @@ public final class Staging {
    */
   private static StagingResult cut(SparkSession spark, SourceName source, History h, LocalDate asOf, Timestamp cutoff,
       Path cutFolder) {
-    Dataset<Row> classified = classify(history(spark, source, h), source, h.lineNumber(), asOf, cutoff);
+    Classified classification = classify(history(spark, source, h), source, h.lineNumber(), asOf, cutoff,
+        BROADCAST_DUPLICATE_KEYS);
+    Dataset<Row> classified = classification.rows();
     List<Column> metrics = new ArrayList<>();
     metrics.add(count(lit(1)).as("read"));
     for (String d : List.of(ACCEPTED, REJECTED, DUPLICATE, AFTER_AS_OF)) {
@@ -534,11 +537,27 @@ public final class Staging {
       metrics.add(sum(when(col(DISPOSITION).equalTo(REJECTED).and(col(Rules.REASON_CODE).equalTo(r.code())), 1L)
           .otherwise(0L)).as("reason_" + r.code()));
     }
+    // The rows are written in their final columns, so the accepted part is the next step's input
+    // as it stands (IngestStage moves it, no second write); rejects keep their reason columns.
+    Map<String, Column> values = new LinkedHashMap<>();
+    for (StructField f : source.schema().fields()) {
+      values.put(f.name(), f.name().equals(StagedSchemas.SOURCE_FILE) ? col(URI) : col(f.name()));
+    }
+    if (source == SourceName.REVIEWS && cutoff != null) {
+      // A reply after the end of the as-of date is not yet observed.
+      values.put(StagedSchemas.REPLIED_AT, when(col(StagedSchemas.REPLIED_AT).lt(lit(cutoff)), col(StagedSchemas.REPLIED_AT)));
+    }
+    List<Column> written = new ArrayList<>(List.of(Rules.conformed(source.schema(), values)));
+    for (String c : List.of(Rules.REASON_CODE, Rules.REASON_DETAIL, Rules.RAW_RECORD, DISPOSITION)) {
+      written.add(col(c));
+    }
     Observation observed = new Observation("staging " + source.id());
     classified.observe(observed, metrics.get(0), metrics.subList(1, metrics.size()).toArray(Column[]::new))
         .filter(col(DISPOSITION).isin(ACCEPTED, REJECTED))
+        .select(written.toArray(Column[]::new))
         .write().mode(SaveMode.Overwrite).partitionBy(DISPOSITION).option("compression", "zstd")
         .parquet(cutFolder.toString());
+    classification.release();
     Map<String, Object> m;
     try {
       m = observed.getAsJava();
@@ -562,18 +581,20 @@ public final class Staging {
           source.id(), counts.rejected(), counts.read() - counts.afterAsOf(), 100 * counts.rejectRate(), h.contract().key, 100 * limit,
           counts.topReasons(5), counts.summary()));
     }
-    Dataset<Row> accepted = part(spark, source, cutFolder, ACCEPTED, counts.accepted());
-    Map<String, Column> values = new LinkedHashMap<>();
-    for (StructField f : source.schema().fields()) {
-      values.put(f.name(), f.name().equals(StagedSchemas.SOURCE_FILE) ? col(URI) : col(f.name()));
+    Path acceptedFolder = counts.accepted() == 0 ? null : part(cutFolder, ACCEPTED);
+    // Read back as exactly source.schema(), nullability included (a Parquet read makes every column nullable).
+    Map<String, Column> asWritten = new LinkedHashMap<>();
+    for (String c : source.schema().fieldNames()) {
+      asWritten.put(c, col(c));
     }
-    if (source == SourceName.REVIEWS && cutoff != null) {
-      // A reply after the end of the as-of date is not yet observed.
-      values.put(StagedSchemas.REPLIED_AT, when(col(StagedSchemas.REPLIED_AT).lt(lit(cutoff)), col(StagedSchemas.REPLIED_AT)));
-    }
-    accepted = Rules.conform(accepted, source.schema(), values);
-    Dataset<Row> rejects = rejectsOf(part(spark, source, cutFolder, REJECTED, counts.rejected()), source);
-    return new StagingResult(source, accepted, rejects, counts, h.files(), h.note(), number(m, "rounded"));
+    Dataset<Row> accepted = acceptedFolder == null ? spark.createDataFrame(List.of(), source.schema())
+        : Rules.conform(spark.read().schema(source.schema()).parquet(acceptedFolder.toString()), source.schema(), asWritten);
+    StructType rejectedSchema = source.schema().add(Rules.REASON_CODE, DataTypes.StringType, true)
+        .add(Rules.REASON_DETAIL, DataTypes.StringType, true).add(Rules.RAW_RECORD, DataTypes.StringType, true);
+    Dataset<Row> rejected = counts.rejected() == 0 ? spark.createDataFrame(List.of(), rejectedSchema)
+        : spark.read().schema(rejectedSchema).parquet(part(cutFolder, REJECTED).toString());
+    return new StagingResult(source, accepted, acceptedFolder, rejectsOf(rejected, source), counts, h.files(), h.note(),
+        number(m, "rounded"));
   }
 
   private static long number(Map<String, Object> m, String key) {
@@ -581,14 +602,23 @@ public final class Staging {
     return v == null ? 0L : ((Number) v).longValue();
   }
 
-  /** One disposition's rows of the cut (an empty frame of the same columns when there are none). */
-  private static Dataset<Row> part(SparkSession spark, SourceName source, Path cutFolder, String disposition, long rows) {
-    StructType schema = stagedSchema(source).add(RANK, DataTypes.IntegerType, true).add(URI, DataTypes.StringType, true);
-    if (rows == 0) {
-      return spark.createDataFrame(List.of(), schema);
-    }
-    return spark.read().schema(schema).parquet(new Path(cutFolder, DISPOSITION + "=" + disposition).toString());
+  /** The folder of one disposition's rows in the cut. */
+  private static Path part(Path cutFolder, String disposition) {
+    return new Path(cutFolder, DISPOSITION + "=" + disposition);
   }
+
+  /**
+   * Natural keys with copies up to this many are found by a narrow aggregation (key and position
+   * only) and broadcast back to the rows, so whole rows are never shuffled; above it (say every
+   * daily file is a full re-export) the rows are ranked in a window over the key instead.
+   */
+  static final long BROADCAST_DUPLICATE_KEYS = 500_000;
+
+  private static final String CANDIDATE = "_candidate";
+  private static final String KEY = "_key";
+  private static final String COPY_KEY = "_copy_key";
+  private static final String POSITION = "_position";
+  private static final String WINNER = "_winner";
 
   /**
    * Adds {@link #DISPOSITION} (SPEC section 2, "Validation and quarantine" and "Rejects are as
@@ -597,23 +627,64 @@ public final class Staging {
    * its file's day-folder date is after the as-of date; else rejected when a rule failed; else
    * duplicate when a copy with the same natural key in a later file (by path), or later in the
    * same file, is also a candidate; else accepted.
+   *
+   * @param broadcastLimit most keys with copies handled by the broadcast (see {@link #BROADCAST_DUPLICATE_KEYS})
    */
-  static Dataset<Row> classify(Dataset<Row> history, SourceName source, boolean lineNumber, LocalDate asOf,
-      Timestamp cutoff) {
+  static Classified classify(Dataset<Row> history, SourceName source, boolean lineNumber, LocalDate asOf,
+      Timestamp cutoff, long broadcastLimit) {
     Column rejected = col(Rules.REASON_CODE).isNotNull();
     Column eventKnown = col(EVENT_TS).isNotNull()
         .and(coalesce(col(Rules.REASON_CODE).notEqual(lit(RejectReason.MALFORMED_ROW.code())), lit(true)));
     Column late = cutoff == null ? lit(false)
         : when(eventKnown, col(EVENT_TS).geq(lit(cutoff)))
             .otherwise(coalesce(col(DAY).gt(lit(java.sql.Date.valueOf(asOf))), lit(false)));
-    Column candidate = rejected.unary_$bang().and(late.unary_$bang());
-    List<Column> partition = new ArrayList<>();
-    partition.add(candidate);
-    partition.addAll(naturalKey(source, lineNumber));
-    Column rank = row_number().over(Window.partitionBy(partition.toArray(Column[]::new))
-        .orderBy(col(RANK).desc(), col(SourceReader.ORDER).desc()));
-    return history.withColumn(DISPOSITION,
-        when(late, lit(AFTER_AS_OF)).when(rejected, lit(REJECTED)).when(rank.gt(1), lit(DUPLICATE)).otherwise(lit(ACCEPTED)));
+    List<Column> key = naturalKey(source, lineNumber);
+    List<Column> keyed = new ArrayList<>(List.of(col("*"), rejected.unary_$bang().and(late.unary_$bang()).as(CANDIDATE),
+        struct(col(RANK), col(SourceReader.ORDER)).as(POSITION)));
+    for (int i = 0; i < key.size(); i++) {
+      keyed.add(key.get(i).as(KEY + i));
+    }
+    Dataset<Row> rows = history.select(keyed.toArray(Column[]::new));
+    Column[] keyColumns = java.util.stream.IntStream.range(0, key.size()).mapToObj(i -> col(KEY + i)).toArray(Column[]::new);
+    // The copy that wins is the last: the highest (file rank, row order) among the candidates.
+    Dataset<Row> copies = rows.filter(col(CANDIDATE)).groupBy(keyColumns)
+        .agg(count(lit(1)).as("_copies"), max(col(POSITION)).as(WINNER))
+        .filter(col("_copies").gt(1));
+    Column duplicate;
+    copies = copies.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    long keysWithCopies = copies.count();
+    if (keysWithCopies == 0) {
+      duplicate = lit(false);
+    } else if (keysWithCopies <= broadcastLimit) {
+      List<Column> renamed = new ArrayList<>();
+      Column same = lit(true);
+      for (int i = 0; i < key.size(); i++) {
+        renamed.add(col(KEY + i).as(COPY_KEY + i));
+        same = same.and(col(KEY + i).eqNullSafe(col(COPY_KEY + i)));
+      }
+      renamed.add(col(WINNER));
+      rows = rows.join(broadcast(copies.select(renamed.toArray(Column[]::new))), same, "left");
+      duplicate = col(CANDIDATE).and(col(WINNER).isNotNull()).and(col(POSITION).notEqual(col(WINNER)));
+    } else {
+      List<Column> partition = new ArrayList<>(List.of(col(CANDIDATE)));
+      partition.addAll(List.of(keyColumns));
+      duplicate = row_number().over(Window.partitionBy(partition.toArray(Column[]::new))
+          .orderBy(col(RANK).desc(), col(SourceReader.ORDER).desc())).gt(1);
+    }
+    List<Column> out = new ArrayList<>();
+    for (String c : history.columns()) {
+      out.add(col(c));
+    }
+    out.add(when(col(CANDIDATE), when(duplicate, lit(DUPLICATE)).otherwise(lit(ACCEPTED)))
+        .when(late, lit(AFTER_AS_OF)).otherwise(lit(REJECTED)).as(DISPOSITION));
+    return new Classified(rows.select(out.toArray(Column[]::new)), copies);
+  }
+
+  /** The classified rows, and the cached keys with copies they read (to release once written). */
+  record Classified(Dataset<Row> rows, Dataset<Row> copies) {
+    void release() {
+      copies.unpersist(false);
+    }
   }
 
   /**
@@ -698,7 +769,7 @@ public final class Staging {
   private static Dataset<Row> rejectsOf(Dataset<Row> rejected, SourceName source) {
     Map<String, Column> values = new LinkedHashMap<>();
     values.put(StagedSchemas.SOURCE, lit(source.id()));
-    values.put(StagedSchemas.SOURCE_FILE, col(URI));
+    values.put(StagedSchemas.SOURCE_FILE, col(StagedSchemas.SOURCE_FILE));
     values.put(StagedSchemas.REASON_CODE, col(Rules.REASON_CODE));
     values.put(StagedSchemas.REASON_DETAIL, col(Rules.REASON_DETAIL));
     values.put(StagedSchemas.RAW_RECORD, col(Rules.RAW_RECORD));
@@ -708,7 +779,7 @@ public final class Staging {
   private static StagingResult empty(SparkSession spark, SourceName source, List<String> files, String note) {
     Dataset<Row> accepted = spark.createDataFrame(List.of(), source.schema());
     Dataset<Row> rejects = spark.createDataFrame(List.of(), Rejects.TABLE.schema());
-    return new StagingResult(source, accepted, rejects, SourceCounts.empty(), files, note, 0);
+    return new StagingResult(source, accepted, null, rejects, SourceCounts.empty(), files, note, 0);
   }
 
   private static Map<String, String> mapping(SourceContract contract, SourceReader.FileLayout layout) {

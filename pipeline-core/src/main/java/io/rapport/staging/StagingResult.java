@@ -1,6 +1,7 @@
 package io.rapport.staging;
 
 import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -10,6 +11,9 @@ import org.apache.spark.sql.Row;
  * @param source the source
  * @param accepted valid, de-duplicated rows up to the as-of date, exactly {@code source.schema()}
  *     (read from the cut written under the cut folder)
+ * @param acceptedFolder the folder {@code accepted} reads, holding exactly its rows (Parquet files
+ *     with the reject columns besides, always null: read them with {@code source.schema()}); null
+ *     when no row is accepted
  * @param rejects rejected rows, exactly {@code Rejects.TABLE.schema()}
  * @param counts where every row read ended up
  * @param files the files matched by the source's path, sorted (empty files included)
@@ -19,6 +23,7 @@ import org.apache.spark.sql.Row;
 public record StagingResult(
     SourceName source,
     Dataset<Row> accepted,
+    Path acceptedFolder,
     Dataset<Row> rejects,
     SourceCounts counts,
     List<String> files,

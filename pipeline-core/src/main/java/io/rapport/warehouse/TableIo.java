@@ -5,8 +5,11 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.rapport.errors.StorageException;
 import io.rapport.schema.TableSpec;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -101,6 +104,25 @@ public final class TableIo {
   static Dataset<Row> oneFileIfSmall(Dataset<Row> frame) {
     BigInteger estimate = frame.queryExecution().optimizedPlan().stats().sizeInBytes().bigInteger();
     return estimate.compareTo(BigInteger.valueOf(SINGLE_FILE_BYTES)) < 0 ? frame.coalesce(1) : frame;
+  }
+
+  /**
+   * Makes the Parquet folder {@code from} the whole content of {@code to} (replacing what a failed
+   * attempt left there) by a rename: a table already written need not be written again.
+   */
+  public static void move(Configuration conf, Path from, Path to) {
+    try {
+      FileSystem fs = to.getFileSystem(conf);
+      if (fs.exists(to) && !fs.delete(to, true)) {
+        throw new IOException("Cannot delete " + to);
+      }
+      fs.mkdirs(to.getParent());
+      if (!fs.rename(from, to)) {
+        throw new IOException("rename " + from + " -> " + to + " failed");
+      }
+    } catch (IOException e) {
+      throw StorageException.of("move the Parquet files to", to.toString(), e).orElseThrow();
+    }
   }
 
   public static Dataset<Row> read(SparkSession spark, Path folder, StructType schema) {
