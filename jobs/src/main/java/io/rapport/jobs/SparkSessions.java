@@ -39,15 +39,13 @@ public final class SparkSessions {
     boolean local = !conf.contains("spark.master");
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (local) {
+      long inputBytes = sourceBytes(settings);
       builder.master("local[*]")
           .config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions(settings)))
-          // Spark packs files into about one split per core (211 MB of staged purchases: 3 tasks
-          // on 2 cores, one idle a third of the time); four per core keep both busy. The cut of
-          // 10M staged lines: 114.9 s -> 95.5 s of ingest (bench/README.md).
-          .config("spark.sql.files.minPartitionNum", String.valueOf(4 * Runtime.getRuntime().availableProcessors()));
+          .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions(inputBytes)))
+          .config("spark.sql.files.minPartitionNum", String.valueOf(scanSplits(inputBytes)));
     }
     // Results must not depend on the machine's zone: instants are UTC, calendars use the
     // reporting zone explicitly.
@@ -93,7 +91,25 @@ public final class SparkSessions {
    * shuffle, de-duplication, moves every column plus the raw record), at least two per core, at
    * most 400; adaptive execution coalesces what turns out smaller.
    */
-  static int shufflePartitions(RapportSettings settings) {
+  static int shufflePartitions(long bytes) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    long wanted = (bytes + (32L << 20) - 1) / (32L << 20);
+    return (int) Math.max(2L * cores, Math.min(400L, wanted));
+  }
+
+  /**
+   * The least number of splits of a file scan. Spark packs files into about one split per core:
+   * the 211 MB staged purchase history of 10M lines was read in 3 tasks on 2 cores, one core idle
+   * a third of the time, and four splits per core cut that ingest from 114.9 s to 95.5 s
+   * (bench/README.md). Small inputs keep Spark's default: more tasks over a few MB only add
+   * scheduling (the samples).
+   */
+  static int scanSplits(long inputBytes) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return inputBytes >= (128L << 20) * cores ? 4 * cores : cores;
+  }
+
+  private static long sourceBytes(RapportSettings settings) {
     long bytes = 0;
     RapportSettings.Sources s = settings.sources();
     for (RapportSettings.Source source : Arrays.asList(s.purchases(), s.surveys(), s.reviews())) {
@@ -101,9 +117,7 @@ public final class SparkSessions {
         bytes += inputBytes(source.path());
       }
     }
-    int cores = Runtime.getRuntime().availableProcessors();
-    long wanted = (bytes + (32L << 20) - 1) / (32L << 20);
-    return (int) Math.max(2L * cores, Math.min(400L, wanted));
+    return bytes;
   }
 
   private static long inputBytes(String path) {
