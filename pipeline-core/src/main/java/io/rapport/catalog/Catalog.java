@@ -2,6 +2,7 @@ package io.rapport.catalog;
 
 import io.rapport.clv.HoldoutValidation;
 import io.rapport.intermediate.CustomerLifetimes;
+import io.rapport.intermediate.CustomerMonthStatus;
 import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.marts.ChurnMonthly;
@@ -101,10 +102,15 @@ public final class Catalog {
           in -> KpiMonthly.build(in.table(FactOrders.TABLE), in.table(ChurnMonthly.TABLE), in.table(VoiceMonthly.TABLE),
               in.asOf())),
       // Growth accounting (#17): lifecycle, revenue bridge and the customer x month grid, reconciled with kpi_monthly.
+      // The sparse statuses are built once for lifecycle and bridge; customer_monthly derives its own for the gate.
+      new Entry(CustomerMonthStatus.TABLE, Step.MODELS,
+          in -> CustomerMonthStatus.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())),
       new Entry(CustomerLifecycleMonthly.TABLE, Step.MODELS,
-          in -> CustomerLifecycleMonthly.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())),
+          in -> CustomerLifecycleMonthly.build(in.table(CustomerMonthStatus.TABLE), in.table(CustomerLifetimes.TABLE),
+              in.asOf())),
       new Entry(RevenueBridgeMonthly.TABLE, Step.MODELS,
-          in -> RevenueBridgeMonthly.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())),
+          in -> RevenueBridgeMonthly.build(in.table(CustomerMonthStatus.TABLE), in.table(CustomerLifetimes.TABLE),
+              in.asOf())),
       new Entry(CustomerMonthly.TABLE, Step.MODELS,
           in -> CustomerMonthly.build(in.table(FactOrders.TABLE), in.table(CustomerLifetimes.TABLE), in.asOf())),
       // Run metrics and the anomaly gate (#15): written by the quality-gate step itself, from the tables above.

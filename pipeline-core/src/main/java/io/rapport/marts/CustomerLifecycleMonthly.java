@@ -19,6 +19,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.rapport.intermediate.CustomerLifetimes;
+import io.rapport.intermediate.CustomerMonthStatus;
 import io.rapport.schema.Check;
 import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.TableSpec;
@@ -103,26 +104,25 @@ public final class CustomerLifecycleMonthly {
   /**
    * Builds customer_lifecycle_monthly.
    *
-   * @param factOrders fact_orders ({@link FactOrders#TABLE}); orders after {@code asOf} are ignored
-   * @param lifetimes customer_lifetimes ({@link CustomerLifetimes#TABLE}) of the same as-of date
+   * @param statuses customer_month_status ({@link CustomerMonthStatus#TABLE}) of the same as-of date
+   * @param lifetimes customer_lifetimes ({@link CustomerLifetimes#TABLE}) of the same as-of date, for the months
    */
-  public static Dataset<Row> build(Dataset<Row> factOrders, Dataset<Row> lifetimes, LocalDate asOf) {
-    Dataset<Row> statuses = CustomerMonthStatus.build(factOrders, lifetimes, asOf)
-        .filter(col(CustomerMonthStatus.STATUS).notEqual(CustomerMonthStatus.INACTIVE));
+  public static Dataset<Row> build(Dataset<Row> statuses, Dataset<Row> lifetimes, LocalDate asOf) {
+    Dataset<Row> activeOrDormant = statuses.filter(col(CustomerMonthStatus.STATUS).notEqual(CustomerMonthStatus.INACTIVE));
     // One status row counts under overall and under its channel and its country.
     Column dimensions = array(
         struct(lit(OVERALL).as(DIMENSION), lit(null).cast(StringType).as(DIMENSION_VALUE)),
-        struct(lit(ACQUISITION_CHANNEL).as(DIMENSION), col(CustomerLifetimes.ACQUISITION_CHANNEL).as(DIMENSION_VALUE)),
-        struct(lit(ACQUISITION_COUNTRY).as(DIMENSION), col(CustomerLifetimes.ACQUISITION_COUNTRY).as(DIMENSION_VALUE)));
-    Dataset<Row> counts = statuses
+        struct(lit(ACQUISITION_CHANNEL).as(DIMENSION), col(CustomerMonthStatus.ACQUISITION_CHANNEL).as(DIMENSION_VALUE)),
+        struct(lit(ACQUISITION_COUNTRY).as(DIMENSION), col(CustomerMonthStatus.ACQUISITION_COUNTRY).as(DIMENSION_VALUE)));
+    Dataset<Row> counts = activeOrDormant
         .select(col(MONTH), col(CustomerMonthStatus.STATUS), explode(dimensions).as("__d"))
         .select(col(MONTH), col(CustomerMonthStatus.STATUS), col("__d." + DIMENSION).as(DIMENSION),
             col("__d." + DIMENSION_VALUE).as(DIMENSION_VALUE))
         .groupBy(col(MONTH), col(DIMENSION), col(DIMENSION_VALUE))
-        .agg(CustomerMonthStatus.counted(CustomerMonthStatus.NEW).as(NEW_CUSTOMERS),
-            CustomerMonthStatus.counted(CustomerMonthStatus.RETURNING).as(RETURNING_CUSTOMERS),
-            CustomerMonthStatus.counted(CustomerMonthStatus.RESURRECTED).as(RESURRECTED_CUSTOMERS),
-            CustomerMonthStatus.counted(CustomerMonthStatus.DORMANT).as(DORMANT_CUSTOMERS));
+        .agg(customersWith(CustomerMonthStatus.NEW).as(NEW_CUSTOMERS),
+            customersWith(CustomerMonthStatus.RETURNING).as(RETURNING_CUSTOMERS),
+            customersWith(CustomerMonthStatus.RESURRECTED).as(RESURRECTED_CUSTOMERS),
+            customersWith(CustomerMonthStatus.DORMANT).as(DORMANT_CUSTOMERS));
 
     // Overall: every month, zeros included (a month with no activity at all is still a row).
     Dataset<Row> overall = CustomerMonthStatus.months(lifetimes, asOf)
@@ -139,6 +139,11 @@ public final class CustomerLifecycleMonthly {
             col(NEW_CUSTOMERS).plus(col(RESURRECTED_CUSTOMERS)).cast(DoubleType).divide(col(DORMANT_CUSTOMERS))))
         .withColumn(IS_COMPLETE_PERIOD, col(MONTH).lt(CustomerMonthStatus.asOfMonth(asOf)));
     return SchemaProjection.project(lifecycle, TABLE.schema());
+  }
+
+  /** The number of status rows with {@code status} (0, not null, for a group without one). */
+  private static Column customersWith(String status) {
+    return coalesce(sum(when(col(CustomerMonthStatus.STATUS).equalTo(status), lit(1L)).otherwise(lit(0L))), lit(0L));
   }
 
   /** Rows whose returning + dormant is not the previous month's active_customers of the same dimension value. */

@@ -23,6 +23,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.rapport.intermediate.CustomerLifetimes;
+import io.rapport.intermediate.CustomerMonthStatus;
 import io.rapport.schema.Check;
 import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.TableSpec;

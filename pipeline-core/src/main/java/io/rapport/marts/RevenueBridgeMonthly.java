@@ -14,6 +14,7 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 
 import io.rapport.intermediate.CustomerLifetimes;
+import io.rapport.intermediate.CustomerMonthStatus;
 import io.rapport.schema.Check;
 import io.rapport.schema.SchemaProjection;
 import io.rapport.schema.TableSpec;
@@ -91,17 +92,17 @@ public final class RevenueBridgeMonthly {
   /**
    * Builds revenue_bridge_monthly.
    *
-   * @param factOrders fact_orders ({@link FactOrders#TABLE}); orders after {@code asOf} are ignored
-   * @param lifetimes customer_lifetimes ({@link CustomerLifetimes#TABLE}) of the same as-of date
+   * @param statuses customer_month_status ({@link CustomerMonthStatus#TABLE}) of the same as-of date
+   * @param lifetimes customer_lifetimes ({@link CustomerLifetimes#TABLE}) of the same as-of date, for the months
    */
-  public static Dataset<Row> build(Dataset<Row> factOrders, Dataset<Row> lifetimes, LocalDate asOf) {
+  public static Dataset<Row> build(Dataset<Row> statuses, Dataset<Row> lifetimes, LocalDate asOf) {
     Column status = col(CustomerMonthStatus.STATUS);
-    Column current = col(CustomerMonthStatus.CURRENT);
-    Column previous = col(CustomerMonthStatus.PREVIOUS);
+    Column current = col(CustomerMonthStatus.NET_REVENUE);
+    Column previous = col(CustomerMonthStatus.PREVIOUS_NET_REVENUE);
     Column delta = current.minus(previous);
     Column returning = status.equalTo(CustomerMonthStatus.RETURNING);
     Column zero = lit(0).cast(MONEY);
-    Dataset<Row> buckets = CustomerMonthStatus.build(factOrders, lifetimes, asOf)
+    Dataset<Row> buckets = statuses
         .groupBy(col(MONTH))
         .agg(sum(previous).as(STARTING_NET_REVENUE),
             sum(when(status.equalTo(CustomerMonthStatus.NEW), delta)).as(NEW_REVENUE),

@@ -9,6 +9,7 @@ import static io.rapport.marts.FactOrdersFixtures.staged;
 import static org.apache.spark.sql.functions.col;
 
 import io.rapport.intermediate.CustomerLifetimes;
+import io.rapport.intermediate.CustomerMonthStatus;
 import io.rapport.testing.SparkTestSupport;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -66,6 +67,10 @@ public class GrowthAccountingTest extends SparkTestSupport {
     return CustomerLifetimes.build(orders, AS_OF);
   }
 
+  private Dataset<Row> statuses(Dataset<Row> orders) {
+    return CustomerMonthStatus.build(orders, lifetimes(orders), AS_OF);
+  }
+
   private static final String[] LIFECYCLE_COLUMNS = {"month", "dimension", "dimension_value", "new_customers",
       "returning_customers", "resurrected_customers", "dormant_customers", "active_customers", "quick_ratio",
       "is_complete_period"};
@@ -73,7 +78,7 @@ public class GrowthAccountingTest extends SparkTestSupport {
   @Test
   void lifecycleCountsEveryBucketOverallAndByAcquisitionChannelAndCountry() {
     Dataset<Row> orders = orders();
-    Dataset<Row> lifecycle = CustomerLifecycleMonthly.build(orders, lifetimes(orders), AS_OF);
+    Dataset<Row> lifecycle = CustomerLifecycleMonthly.build(statuses(orders), lifetimes(orders), AS_OF);
 
     assertSchema(CustomerLifecycleMonthly.TABLE.schema(), lifecycle);
     // month|dimension|value|new|returning|resurrected|dormant|active|quick_ratio|complete
@@ -115,7 +120,7 @@ public class GrowthAccountingTest extends SparkTestSupport {
   @Test
   void revenueBridgeExplainsEachMonthsNetRevenueFromTheMonthBefore() {
     Dataset<Row> orders = orders();
-    Dataset<Row> bridge = RevenueBridgeMonthly.build(orders, lifetimes(orders), AS_OF);
+    Dataset<Row> bridge = RevenueBridgeMonthly.build(statuses(orders), lifetimes(orders), AS_OF);
 
     assertSchema(RevenueBridgeMonthly.TABLE.schema(), bridge);
     // Net revenue of all orders: Jan 100 + 50 - 20 = 130; Feb 150 + 40 = 190; Mar 120 - 10 - 5 = 105;
@@ -188,17 +193,17 @@ public class GrowthAccountingTest extends SparkTestSupport {
     assertRows(List.of(
         // UTC: both first purchases are in May; June has none, and both are dormant.
         "2024-05-01|overall|2|2|0", "2024-06-01|overall|0|0|2"),
-        CustomerLifecycleMonthly.build(utc, lifetimes(utc), AS_OF).filter(col("dimension").equalTo("overall")), columns);
+        CustomerLifecycleMonthly.build(statuses(utc), lifetimes(utc), AS_OF).filter(col("dimension").equalTo("overall")), columns);
     Dataset<Row> berlin = FactOrders.build(lines, ZoneId.of("Europe/Berlin"));
     assertRows(List.of(
         // Berlin: c5's first purchase moves to June; c6 (May only) is dormant in June.
         "2024-05-01|overall|1|1|0", "2024-06-01|overall|1|1|1"),
-        CustomerLifecycleMonthly.build(berlin, lifetimes(berlin), AS_OF).filter(col("dimension").equalTo("overall")),
+        CustomerLifecycleMonthly.build(statuses(berlin), lifetimes(berlin), AS_OF).filter(col("dimension").equalTo("overall")),
         columns);
     assertRows(List.of(
         // Berlin bridge: May: c6 new 20. June: c5 new 10, c6 dormant -20; 20 + 10 - 20 = 10.
         "2024-05-01|0|20|0|20|true", "2024-06-01|20|10|-20|10|false"),
-        RevenueBridgeMonthly.build(berlin, lifetimes(berlin), AS_OF),
+        RevenueBridgeMonthly.build(statuses(berlin), lifetimes(berlin), AS_OF),
         "month", "starting_net_revenue", "new_revenue", "dormant_revenue", "ending_net_revenue", "is_complete_period");
   }
 }

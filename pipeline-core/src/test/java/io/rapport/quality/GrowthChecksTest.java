@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rapport.intermediate.CustomerLifetimes;
+import io.rapport.intermediate.CustomerMonthStatus;
 import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.marts.ChurnMonthly;
 import io.rapport.marts.CustomerFacts;
@@ -47,8 +48,9 @@ class GrowthChecksTest extends SparkTestSupport {
     put(ChurnMonthly.TABLE, churn);
     put(KpiMonthly.TABLE, KpiMonthly.build(orders, churn, null, AS_OF));
     put(CustomerFacts.TABLE, CustomerFacts.build(orders, frame(spark, SURVEY_RESPONSES), frame(spark, REVIEWS), AS_OF));
-    put(CustomerLifecycleMonthly.TABLE, CustomerLifecycleMonthly.build(orders, lifetimes, AS_OF));
-    put(RevenueBridgeMonthly.TABLE, RevenueBridgeMonthly.build(orders, lifetimes, AS_OF));
+    Dataset<Row> statuses = CustomerMonthStatus.build(orders, lifetimes, AS_OF).cache();
+    put(CustomerLifecycleMonthly.TABLE, CustomerLifecycleMonthly.build(statuses, lifetimes, AS_OF));
+    put(RevenueBridgeMonthly.TABLE, RevenueBridgeMonthly.build(statuses, lifetimes, AS_OF));
     put(CustomerMonthly.TABLE, CustomerMonthly.build(orders, lifetimes, AS_OF));
   }
 
