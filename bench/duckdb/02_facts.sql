@@ -58,7 +58,7 @@ FROM staged_reviews r
 LEFT JOIN fact_orders o ON r.order_id = o.order_id;
 
 -- One row per customer with a purchase. RFM: quintile cut points at rank ceil(q x n) of the
--- sorted values (what Spark's percentile_approx returns, exactly below 10,000 customers);
+-- sorted values (Rapport's exact cuts, marts/QuantileCuts);
 -- a score bucket is 1 + the number of cuts strictly below the value.
 CREATE OR REPLACE TABLE customer_facts AS
 WITH customers AS (

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
@@ -24,10 +23,7 @@ import io.rapport.schema.TableSpec;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,7 +51,7 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@code clv} = sum over m = 1..H of expected_avg_order_value x (E[X(t_m)] - E[X(t_{m-1})])
  *       / (1 + monthly discount rate)^m, with t_m = m months;</li>
  *   <li>{@code clv_tier}: with k = {@code clv.tiers} names, lowest first, the cut points are
- *       c_j = percentile_approx(clv, j/k) for j = 1..k-1 over all customers with a clv, and a
+ *       c_j = the exact j/k quantile of clv ({@link QuantileCuts}) for j = 1..k-1 over all customers with a clv, and a
  *       customer's tier is the name at index (number of cut points strictly below its clv). Ties
  *       at a cut go to the lower tier, so equal CLVs always share a tier and a heavily tied
  *       distribution (many equal CLVs) can leave a tier empty.</li>
@@ -137,7 +133,7 @@ public final class CustomerClv {
     return conform(withTiers(predicted, settings.tiers()), TABLE.schema());
   }
 
-  /** Adds clv_tier by approximate quantiles of clv, computed in an aggregate and cross-joined back. */
+  /** Adds clv_tier by exact quantiles of clv, computed lazily and cross-joined back. */
   static Dataset<Row> withTiers(Dataset<Row> frame, List<String> tiers) {
     if (tiers.isEmpty()) {
       throw new IllegalArgumentException("Cannot assign CLV tiers: clv.tiers is empty");
@@ -147,10 +143,7 @@ public final class CustomerClv {
     if (k == 1) {
       return frame.withColumn(CLV_TIER, when(col(CLV).isNotNull(), lit(tiers.get(0))));
     }
-    String percentages = IntStream.range(1, k)
-        .mapToObj(j -> String.format(Locale.ROOT, "%.17g", (double) j / k))
-        .collect(Collectors.joining(", "));
-    Dataset<Row> cuts = frame.agg(expr("percentile_approx(" + CLV + ", array(" + percentages + "), 10000)").as("_clv_cuts"));
+    Dataset<Row> cuts = QuantileCuts.of(frame, col(CLV), k, "_clv_cuts");
     Column below = lit(0);
     for (int j = 0; j < k - 1; j++) {
       below = below.plus(when(col(CLV).gt(element_at(col("_clv_cuts"), j + 1)), 1).otherwise(0));

@@ -1,10 +1,8 @@
 package io.rapport.marts;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -18,8 +16,8 @@ import org.apache.spark.sql.Row;
  *
  * <p>Each of recency ({@code days_since_last_purchase}, lower is better), frequency ({@code orders},
  * the number of purchases) and monetary ({@code net_revenue}) is scored 1..5 by quintile, 5 best.
- * The four cut points c1..c4 are {@code percentile_approx(value, [0.2, 0.4, 0.6, 0.8])} over all
- * customers, computed in one aggregate and broadcast back (no single-partition window). A value's
+ * The four cut points c1..c4 are the exact 20/40/60/80% values over all customers (the values at
+ * rank ceil(j n / 5), {@link QuantileCuts}), computed lazily and broadcast back. A value's
  * bucket is {@code 1 + #(cuts strictly below it)}, so a value equal to a cut falls in the lower
  * bucket and ties always share a score; frequency and monetary score = bucket, recency score =
  * 6 - bucket. With many tied values (most customers buy once) some scores stay unused; that is
@@ -64,12 +62,10 @@ public final class Rfm {
    */
   public static Dataset<Row> withScores(
       Dataset<Row> customers, String recencyDays, String frequency, String monetary) {
-    Column quintiles = array(lit(0.2), lit(0.4), lit(0.6), lit(0.8));
-    // One row of cut points; lazy, and percentile_approx aggregates in parallel.
-    Dataset<Row> cuts = customers.agg(
-        percentile_approx(col(recencyDays).cast(DoubleType), quintiles, lit(10000)).as(R_CUTS),
-        percentile_approx(col(frequency).cast(DoubleType), quintiles, lit(10000)).as(F_CUTS),
-        percentile_approx(col(monetary).cast(DoubleType), quintiles, lit(10000)).as(M_CUTS));
+    // One row of the three measures' cut points; lazy, broadcast to every customer.
+    Dataset<Row> cuts = QuantileCuts.of(customers, col(recencyDays), 5, R_CUTS)
+        .crossJoin(QuantileCuts.of(customers, col(frequency), 5, F_CUTS))
+        .crossJoin(QuantileCuts.of(customers, col(monetary), 5, M_CUTS));
     Column r = lit(6).minus(bucket(col(recencyDays), col(R_CUTS)));
     Column f = bucket(col(frequency), col(F_CUTS));
     Column m = bucket(col(monetary), col(M_CUTS));
