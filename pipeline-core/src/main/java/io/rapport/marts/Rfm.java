@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -63,9 +65,11 @@ public final class Rfm {
   public static Dataset<Row> withScores(
       Dataset<Row> customers, String recencyDays, String frequency, String monetary) {
     // One row of the three measures' cut points; lazy, broadcast to every customer.
-    Dataset<Row> cuts = QuantileCuts.of(customers, col(recencyDays), 5, R_CUTS)
-        .crossJoin(QuantileCuts.of(customers, col(frequency), 5, F_CUTS))
-        .crossJoin(QuantileCuts.of(customers, col(monetary), 5, M_CUTS));
+    Map<String, Column> measures = new LinkedHashMap<>();
+    measures.put(R_CUTS, col(recencyDays));
+    measures.put(F_CUTS, col(frequency));
+    measures.put(M_CUTS, col(monetary));
+    Dataset<Row> cuts = QuantileCuts.of(customers, measures, 5);
     Column r = lit(6).minus(bucket(col(recencyDays), col(R_CUTS)));
     Column f = bucket(col(frequency), col(F_CUTS));
     Column m = bucket(col(monetary), col(M_CUTS));

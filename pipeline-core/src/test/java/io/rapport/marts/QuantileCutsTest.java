@@ -66,6 +66,23 @@ class QuantileCutsTest extends SparkTestSupport {
   }
 
   @Test
+  void severalColumnsInOnePassEachGetTheirOwnCuts() {
+    Dataset<Row> frame = spark.createDataFrame(List.of(
+        org.apache.spark.sql.RowFactory.create(1.0, 50.0),
+        org.apache.spark.sql.RowFactory.create(2.0, 40.0),
+        org.apache.spark.sql.RowFactory.create(3.0, null),
+        org.apache.spark.sql.RowFactory.create(4.0, 20.0)),
+        new org.apache.spark.sql.types.StructType().add("a", "double").add("b", "double"));
+    java.util.Map<String, org.apache.spark.sql.Column> columns = new java.util.LinkedHashMap<>();
+    columns.put("cuts_a", col("a"));
+    columns.put("cuts_b", col("b"));
+    Row row = QuantileCuts.of(frame, columns, 2).first();
+    // a: n = 4, median rank 2 -> 2; b: n = 3 (null left out), rank ceil(3/2) = 2 of 20 40 50 -> 40.
+    assertEquals(List.of(2.0), row.getList(row.fieldIndex("cuts_a")));
+    assertEquals(List.of(40.0), row.getList(row.fieldIndex("cuts_b")));
+  }
+
+  @Test
   void fewerThanTwoQuantilesIsAProgrammingError() {
     assertThrows(IllegalArgumentException.class, () -> QuantileCuts.of(values(List.of(1.0)), col("x"), 1, "c"));
   }
