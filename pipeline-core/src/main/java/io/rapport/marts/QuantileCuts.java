@@ -56,6 +56,9 @@ final class QuantileCuts {
     if (k < 2) {
       throw new IllegalArgumentException("Quantile cut points need k >= 2, got " + k);
     }
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("Quantile cut points need at least one column");
+    }
     List<String> names = new ArrayList<>(values.keySet());
     List<Column> stacked = new ArrayList<>();
     for (int m = 0; m < names.size(); m++) {

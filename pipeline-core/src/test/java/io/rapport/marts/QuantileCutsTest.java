@@ -8,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.rapport.testing.SparkTestSupport;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class QuantileCutsTest extends SparkTestSupport {
@@ -68,12 +73,12 @@ class QuantileCutsTest extends SparkTestSupport {
   @Test
   void severalColumnsInOnePassEachGetTheirOwnCuts() {
     Dataset<Row> frame = spark.createDataFrame(List.of(
-        org.apache.spark.sql.RowFactory.create(1.0, 50.0),
-        org.apache.spark.sql.RowFactory.create(2.0, 40.0),
-        org.apache.spark.sql.RowFactory.create(3.0, null),
-        org.apache.spark.sql.RowFactory.create(4.0, 20.0)),
-        new org.apache.spark.sql.types.StructType().add("a", "double").add("b", "double"));
-    java.util.Map<String, org.apache.spark.sql.Column> columns = new java.util.LinkedHashMap<>();
+        RowFactory.create(1.0, 50.0),
+        RowFactory.create(2.0, 40.0),
+        RowFactory.create(3.0, null),
+        RowFactory.create(4.0, 20.0)),
+        new StructType().add("a", "double").add("b", "double"));
+    Map<String, Column> columns = new LinkedHashMap<>();
     columns.put("cuts_a", col("a"));
     columns.put("cuts_b", col("b"));
     Row row = QuantileCuts.of(frame, columns, 2).first();
@@ -83,7 +88,8 @@ class QuantileCutsTest extends SparkTestSupport {
   }
 
   @Test
-  void fewerThanTwoQuantilesIsAProgrammingError() {
+  void fewerThanTwoQuantilesOrNoColumnIsAProgrammingError() {
     assertThrows(IllegalArgumentException.class, () -> QuantileCuts.of(values(List.of(1.0)), col("x"), 1, "c"));
+    assertThrows(IllegalArgumentException.class, () -> QuantileCuts.of(values(List.of(1.0)), Map.of(), 5));
   }
 }
