@@ -9,18 +9,18 @@ SPARK_HOME="$("$ROOT/deploy/standalone/spark-home.sh")"
 export SPARK_HOME SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1 SPARK_MASTER_HOST=127.0.0.1
 PORT="${RAPPORT_SPARK_MASTER_PORT:-7077}"
 RUN="$SPARK_HOME/run"; mkdir -p "$RUN"
-OPENS="$("$ROOT/bin/spark-java-opens")"
+JVM_OPTIONS="$("$ROOT/bin/spark-java-options")"
 
 case "${1:-}" in
   start)
     if [ -f "$RUN/master.pid" ] && kill -0 "$(cat "$RUN/master.pid")" 2>/dev/null; then
       echo "spark://127.0.0.1:$PORT"; exit 0
     fi
-    java -Xmx512m $OPENS -cp "$SPARK_HOME/conf:$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master \
+    java -Xmx512m $JVM_OPTIONS -cp "$SPARK_HOME/conf:$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master \
       --host 127.0.0.1 --port "$PORT" --webui-port 18080 >"$SPARK_HOME/logs/master.log" 2>&1 &
     echo $! > "$RUN/master.pid"
     for _ in $(seq 60); do grep -q "I have been elected leader" "$SPARK_HOME/logs/master.log" 2>/dev/null && break; sleep 1; done
-    java -Xmx512m $OPENS -cp "$SPARK_HOME/conf:$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker \
+    java -Xmx512m $JVM_OPTIONS -cp "$SPARK_HOME/conf:$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker \
       --host 127.0.0.1 --cores 2 --memory 6g --webui-port 18081 --work-dir "$SPARK_HOME/work" \
       "spark://127.0.0.1:$PORT" >"$SPARK_HOME/logs/worker.log" 2>&1 &
     echo $! > "$RUN/worker.pid"

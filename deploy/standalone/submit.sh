@@ -8,12 +8,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MASTER="$1"; shift
 SPARK_HOME="$("$ROOT/deploy/standalone/spark-home.sh")"
 export SPARK_HOME SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
-OPENS="$("$ROOT/bin/spark-java-opens")"
-exec java -Xmx2g $OPENS -Duser.timezone=UTC -Dlog4j2.configurationFile="$ROOT/config/log4j2.properties" \
+JVM_OPTIONS="$("$ROOT/bin/spark-java-options")"
+exec java -Xmx2g $JVM_OPTIONS -Duser.timezone=UTC -Dlog4j2.configurationFile="$ROOT/config/log4j2.properties" \
   -cp "$SPARK_HOME/conf:$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit \
   --master "$MASTER" --deploy-mode client --class io.rapport.cli.Rapport \
   --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
   --conf spark.executor.memory=2g --conf spark.executor.cores=2 \
-  --conf "spark.executor.extraJavaOptions=$OPENS -Duser.timezone=UTC" \
-  --conf "spark.driver.extraJavaOptions=$OPENS -Duser.timezone=UTC" \
+  --conf "spark.executor.extraJavaOptions=$JVM_OPTIONS -Duser.timezone=UTC" \
+  --conf "spark.driver.extraJavaOptions=$JVM_OPTIONS -Duser.timezone=UTC" \
   "$ROOT/jobs/target/rapport.jar" "$@"

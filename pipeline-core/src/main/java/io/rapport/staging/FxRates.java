@@ -1,6 +1,14 @@
 package io.rapport.staging;
 
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
@@ -40,8 +48,20 @@ final class FxRates {
   static final String RATE = "_fx_rate";
   static final DataType RATE_TYPE = DataTypes.createDecimalType(24, 12);
 
-  /** Validity ranges (CURRENCY, FROM, TO exclusive or null, RATE), or null when no rates file is configured. */
-  static Dataset<Row> ranges(SparkSession spark, RapportSettings settings) {
+  /**
+   * Most rows the daily lookup of {@link #withRate} may expand the validity ranges into; above it
+   * (a sparse file over a long span) the lines are matched against the ranges directly.
+   */
+  static final long DAILY_LOOKUP_LIMIT = 2_000_000;
+
+  /**
+   * The rates of a file: validity ranges (CURRENCY, FROM, TO exclusive or null, RATE) and an upper
+   * bound of the days the closed ranges span (first to last date, times the currencies).
+   */
+  record Rates(Dataset<Row> ranges, long spannedDays) {}
+
+  /** The rates of the configured file, or null when no rates file is configured. */
+  static Rates ranges(SparkSession spark, RapportSettings settings) {
     RapportSettings.Source fx = settings.sources().fxRates();
     if (fx == null || fx.path() == null || fx.path().isBlank()) {
       return null;
@@ -76,7 +96,8 @@ final class FxRates {
     Column valid = col(CURRENCY).isNotNull().and(col(FROM).isNotNull()).and(col(RATE).gt(0));
     // A rates file is small; one aggregate row tells whether it can be trusted.
     Row check = parsed.agg(count(lit(1)), sum(when(valid, 1).otherwise(0)),
-        countDistinct(when(valid, col(CURRENCY)), when(valid, col(FROM)))).first();
+        countDistinct(when(valid, col(CURRENCY)), when(valid, col(FROM))),
+        countDistinct(when(valid, col(CURRENCY))), datediff(max(when(valid, col(FROM))), min(when(valid, col(FROM))))).first();
     long total = check.getLong(0);
     long good = check.isNullAt(1) ? 0 : check.getLong(1);
     long distinct = check.getLong(2);
@@ -88,7 +109,48 @@ final class FxRates {
       throw new DataQualityException("Cannot use fx-rates from " + fx.path() + ": " + (good - distinct)
           + " rows repeat a (currency, date) pair; each currency needs one rate per date");
     }
-    return parsed.withColumn(TO, lead(col(FROM), 1).over(Window.partitionBy(CURRENCY).orderBy(FROM)))
-        .select(CURRENCY, FROM, TO, RATE);
+    long spannedDays = check.isNullAt(4) ? 0 : check.getLong(3) * (check.getInt(4) + 1L);
+    return new Rates(parsed.withColumn(TO, lead(col(FROM), 1).over(Window.partitionBy(CURRENCY).orderBy(FROM)))
+        .select(CURRENCY, FROM, TO, RATE), spannedDays);
   }
+
+  private static final String DAY = "_fx_day";
+  private static final String DAY_RATE = "_fx_day_rate";
+  private static final String LAST_CURRENCY = "_fx_last_currency";
+  private static final String LAST_FROM = "_fx_last_from";
+  private static final String LAST_RATE = "_fx_last_rate";
+
+  /**
+   * Adds {@code rateColumn}: the rate of {@code currency} valid on {@code day}, null when none.
+   * The closed ranges are expanded into one row per currency and day and the open-ended last rate
+   * of each currency kept apart, so a line finds its rate by two broadcast equi-joins with at most
+   * one candidate each; matching the ranges directly walks every range of the line's currency
+   * for every line (a daily file of two years: about 600 per line). Ranges do not overlap, so no
+   * line is duplicated.
+   */
+  static Dataset<Row> withRate(Dataset<Row> df, Rates rates, Column currency, Column day, String rateColumn) {
+    return withRate(df, rates, currency, day, rateColumn, DAILY_LOOKUP_LIMIT);
+  }
+
+  /** {@link #withRate(Dataset, Rates, Column, Column, String)} with the daily lookup's limit given. */
+  static Dataset<Row> withRate(Dataset<Row> df, Rates rates, Column currency, Column day, String rateColumn,
+      long dailyLookupLimit) {
+    Dataset<Row> r = rates.ranges();
+    if (rates.spannedDays() > dailyLookupLimit) {
+      Column match = currency.equalTo(col(CURRENCY)).and(day.geq(col(FROM)))
+          .and(col(TO).isNull().or(day.lt(col(TO))));
+      return df.join(broadcast(r), match, "left").withColumnRenamed(RATE, rateColumn).drop(CURRENCY, FROM, TO);
+    }
+    Dataset<Row> daily = r.filter(col(TO).isNotNull())
+        .select(col(CURRENCY).as(DAY_CURRENCY), explode(sequence(col(FROM), date_sub(col(TO), 1))).as(DAY),
+            col(RATE).as(DAY_RATE));
+    Dataset<Row> last = r.filter(col(TO).isNull())
+        .select(col(CURRENCY).as(LAST_CURRENCY), col(FROM).as(LAST_FROM), col(RATE).as(LAST_RATE));
+    return df.join(broadcast(daily), currency.equalTo(col(DAY_CURRENCY)).and(day.equalTo(col(DAY))), "left")
+        .join(broadcast(last), currency.equalTo(col(LAST_CURRENCY)).and(day.geq(col(LAST_FROM))), "left")
+        .withColumn(rateColumn, coalesce(col(DAY_RATE), col(LAST_RATE)))
+        .drop(DAY_CURRENCY, DAY, DAY_RATE, LAST_CURRENCY, LAST_FROM, LAST_RATE);
+  }
+
+  private static final String DAY_CURRENCY = "_fx_day_currency";
 }

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.regexp_extract;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -66,7 +65,7 @@ final class PurchasesStaging {
    * @param rates exchange-rate validity ranges from {@link FxRates#ranges}, or null without a rates file
    */
   static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String reportingCurrency,
-      ZoneId reportingZone, String defaultCurrency, Dataset<Row> rates, String format, PriceRounding rounding,
+      ZoneId reportingZone, String defaultCurrency, FxRates.Rates rates, String format, PriceRounding rounding,
       java.nio.charset.Charset encoding) {
     boolean halfEven = rounding == PriceRounding.HALF_EVEN;
     String fallbackCurrency = defaultCurrency == null ? reportingCurrency : defaultCurrency;
@@ -105,13 +104,9 @@ final class PurchasesStaging {
     Column isReporting = col("_t_currency").equalTo(lit(reportingCurrency));
     Column one = lit(BigDecimal.ONE).cast(FxRates.RATE_TYPE);
     if (rates != null) {
-      Column match = col("_t_currency").equalTo(col(FxRates.CURRENCY))
-          .and(col(ORDER_DATE).geq(col(FxRates.FROM)))
-          .and(col(FxRates.TO).isNull().or(col(ORDER_DATE).lt(col(FxRates.TO))));
-      // Validity ranges do not overlap, so each line matches at most one rate: no row is duplicated.
-      df = df.join(broadcast(rates), match, "left")
+      df = FxRates.withRate(df, rates, col("_t_currency"), col(ORDER_DATE), FxRates.RATE)
           .withColumn(RATE, when(isReporting, one).otherwise(col(FxRates.RATE)))
-          .drop(FxRates.CURRENCY, FxRates.FROM, FxRates.TO, FxRates.RATE);
+          .drop(FxRates.RATE);
     } else {
       df = df.withColumn(RATE, when(isReporting, one));
     }
