@@ -3,17 +3,17 @@ package io.rapport.staging;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
@@ -56,7 +56,8 @@ final class FxRates {
 
   /**
    * The rates of a file: validity ranges (CURRENCY, FROM, TO exclusive or null, RATE) and an upper
-   * bound of the days the closed ranges span (first to last date, times the currencies).
+   * bound of the rows the daily lookup expands them into (the days from the file's first to its
+   * last date, times the currencies).
    */
   record Rates(Dataset<Row> ranges, long spannedDays) {}
 
@@ -114,6 +115,7 @@ final class FxRates {
         .select(CURRENCY, FROM, TO, RATE), spannedDays);
   }
 
+  private static final String DAY_CURRENCY = "_fx_day_currency";
   private static final String DAY = "_fx_day";
   private static final String DAY_RATE = "_fx_day_rate";
   private static final String LAST_CURRENCY = "_fx_last_currency";
@@ -151,6 +153,4 @@ final class FxRates {
         .withColumn(rateColumn, coalesce(col(DAY_RATE), col(LAST_RATE)))
         .drop(DAY_CURRENCY, DAY, DAY_RATE, LAST_CURRENCY, LAST_FROM, LAST_RATE);
   }
-
-  private static final String DAY_CURRENCY = "_fx_day_currency";
 }

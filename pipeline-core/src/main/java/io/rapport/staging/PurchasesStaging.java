@@ -62,7 +62,7 @@ final class PurchasesStaging {
 
   /**
    * @param canonical canonical values (see {@link SourceContract#canonicalValues}) with origin columns
-   * @param rates exchange-rate validity ranges from {@link FxRates#ranges}, or null without a rates file
+   * @param rates the exchange rates from {@link FxRates#ranges}, or null without a rates file
    */
   static Validated validate(Dataset<Row> canonical, TimestampParser timestamps, String reportingCurrency,
       ZoneId reportingZone, String defaultCurrency, FxRates.Rates rates, String format, PriceRounding rounding,
