@@ -22,7 +22,6 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The CLV model step: the one place of the CLV flow that runs Spark actions. Customers are
@@ -51,24 +50,19 @@ public final class ClvFitting {
     List<String> models = purchaseModels(settings.model());
     ClvFits full = fitModels(summaries, models, settings);
     LocalDate calibrationEnd = asOf.minusDays(settings.selectionHoldoutDays());
-    // Read twice (the fits' triples, then the comparison): kept rather than rebuilt from the purchase days.
-    Dataset<Row> calibration = CustomerSummaries.build(purchaseDays, calibrationEnd, settings.timeUnitDays())
-        .persist(StorageLevel.MEMORY_AND_DISK());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(summaries.sparkSession().sparkContext());
     String previous = sc.getLocalProperty("spark.job.description");
-    List<ModelFit> calibrationFits;
-    List<Row> rows;
+    HoldoutCounts counts;
     try {
-      calibrationFits = fitPurchaseModels(Triples.collect(calibration, sc, "clv: backtest aggregate of (frequency, recency, t)"),
-          models, settings.minRepeatCustomers());
-      sc.setJobDescription("clv: backtest of " + String.join(", ", models) + " on the holdout " + calibrationEnd.plusDays(1)
-          + " .. " + asOf);
-      rows = HoldoutValidation.compareModels(calibration, purchaseDays, calibrationEnd, asOf, calibrationFits,
-          settings.timeUnitDays()).collectAsList();
+      // One pass over the purchase days gives both the calibration summaries' triples and the holdout's actuals.
+      sc.setJobDescription("clv: backtest counts of (frequency, recency, t, holdout days) for the holdout "
+          + calibrationEnd.plusDays(1) + " .. " + asOf);
+      counts = HoldoutCounts.collect(purchaseDays, calibrationEnd, asOf, settings.timeUnitDays());
     } finally {
       sc.setJobDescription(previous);
-      calibration.unpersist();
     }
+    List<ModelFit> calibrationFits = fitPurchaseModels(counts.triples(), models, settings.minRepeatCustomers());
+    List<Row> rows = HoldoutValidation.rows(counts, calibrationEnd, asOf, calibrationFits, settings.timeUnitDays());
     Map<String, Double> mae = new LinkedHashMap<>();
     for (String model : models) {
       mae.put(model, rows.stream()
@@ -79,17 +73,7 @@ public final class ClvFitting {
           .map(r -> r.<Double>getAs(HoldoutValidation.MEAN_ABSOLUTE_ERROR))
           .orElse(null));
     }
-    List<Row> sorted = new ArrayList<>(rows);
-    sorted.sort((a, b) -> {
-      int c = Integer.compare(models.indexOf(a.<String>getAs(HoldoutValidation.MODEL)), models.indexOf(b.<String>getAs(HoldoutValidation.MODEL)));
-      if (c != 0) {
-        return c;
-      }
-      Long fa = a.getAs(HoldoutValidation.MIN_FREQUENCY);
-      Long fb = b.getAs(HoldoutValidation.MIN_FREQUENCY);
-      return Long.compare(fa == null ? Long.MAX_VALUE : fa, fb == null ? Long.MAX_VALUE : fb);
-    });
-    Backtest backtest = new Backtest(calibrationEnd, asOf, calibrationFits, sorted, mae);
+    Backtest backtest = new Backtest(calibrationEnd, asOf, calibrationFits, rows, mae);
     String selected;
     String reason;
     if (settings.model() != ClvModelChoice.AUTO) {
@@ -250,7 +234,7 @@ public final class ClvFitting {
   }
 
   /** Distinct (frequency, recency, t) with their customer counts, as primitive arrays in a fixed order. */
-  private record Triples(double[] x, double[] tx, double[] t, double[] w) {
+  record Triples(double[] x, double[] tx, double[] t, double[] w) {
     static Triples collect(Dataset<Row> summaries, JavaSparkContext sc, String description) {
       sc.setJobDescription(description);
       List<Row> triples = summaries

@@ -2,13 +2,6 @@ package io.rapport.clv;
 
 import static io.rapport.schema.TableSpec.NULLABLE;
 import static io.rapport.schema.TableSpec.REQUIRED;
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -26,16 +19,14 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import org.apache.spark.sql.Column;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF3;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 
 /**
  * One row per purchase model and calibration-frequency bucket (0, 1, ..., 6, 7+) plus one total
@@ -51,8 +42,9 @@ import org.apache.spark.sql.types.StructField;
  * the purchase days they actually had in the holdout. Customers whose first purchase falls in the
  * holdout are not part of the check (the model says nothing about customers it has not seen).
  * Buckets are the calibration frequency x, capped at {@link #TOP_BUCKET}; a bucket without
- * customers has no row. All per-customer work stays in Spark, over distinct (x, t_x, T, actual)
- * rows; only the fits' aggregates and the result rows reach the driver.
+ * customers has no row. The per-customer work is one Spark aggregation to distinct
+ * (x, t_x, T, holdout days) rows ({@link HoldoutCounts}); the calibration fit, the predictions
+ * (once per distinct triple) and the sums run on the driver over those rows.
  */
 public final class HoldoutValidation {
   private HoldoutValidation() {}
@@ -126,7 +118,7 @@ public final class HoldoutValidation {
   /**
    * Fits every purchase model and Gamma-Gamma on the calibration period and builds the
    * comparison of all three models (what {@code rapport validate-clv} reports). Runs Spark actions
-   * (the fits); the returned table is lazy.
+   * (the fits and the count of the holdout); the returned table holds the result rows.
    *
    * @param purchaseDays one row per customer and purchase day, columns {@code customer_id},
    *     {@code purchase_date}, {@code net_amount}; days after {@code holdoutEnd} are ignored
@@ -137,15 +129,15 @@ public final class HoldoutValidation {
     requireHoldout(calibrationEnd, holdoutEnd);
     Dataset<Row> calibration = CustomerSummaries.build(purchaseDays, calibrationEnd, settings.timeUnitDays());
     ClvFits fits = ClvFitting.fitModels(calibration, ClvFitting.ALL_PURCHASE_MODELS, settings);
-    Dataset<Row> table = compareModels(calibration, purchaseDays, calibrationEnd, holdoutEnd, fits.purchaseFits(),
+    Dataset<Row> table = compareModels(purchaseDays, calibrationEnd, holdoutEnd, fits.purchaseFits(),
         settings.timeUnitDays());
     return new Result(fits, table, calibrationEnd, holdoutEnd);
   }
 
   /** The comparison of one BG/NBD parameter set (null: not fitted), as {@link #compareModels}. */
-  public static Dataset<Row> compare(Dataset<Row> calibrationSummaries, Dataset<Row> purchaseDays,
-      LocalDate calibrationEnd, LocalDate holdoutEnd, BgNbdParameters model, double timeUnitDays) {
-    return compareModels(calibrationSummaries, purchaseDays, calibrationEnd, holdoutEnd,
+  public static Dataset<Row> compare(Dataset<Row> purchaseDays, LocalDate calibrationEnd, LocalDate holdoutEnd,
+      BgNbdParameters model, double timeUnitDays) {
+    return compareModels(purchaseDays, calibrationEnd, holdoutEnd,
         List.of(model == null ? ModelFit.failed(ModelFit.BG_NBD, 0, "not fitted") : fitOf(model)), timeUnitDays);
   }
 
@@ -159,76 +151,113 @@ public final class HoldoutValidation {
   }
 
   /**
-   * The comparison table: a pure transformation, one block of rows per model in the order given.
+   * The comparison table ({@link #TABLE}) of the given fits: one Spark job counts the holdout
+   * ({@link HoldoutCounts}), the rows are computed on the driver.
    *
-   * @param calibrationSummaries customer summaries at the calibration end ({@link CustomerSummaries#TABLE})
    * @param purchaseDays as in {@link #validate}
    * @param models purchase-model fits on the calibration period; an unconverged one gets null predictions
    */
-  public static Dataset<Row> compareModels(Dataset<Row> calibrationSummaries, Dataset<Row> purchaseDays,
-      LocalDate calibrationEnd, LocalDate holdoutEnd, List<ModelFit> models, double timeUnitDays) {
+  public static Dataset<Row> compareModels(Dataset<Row> purchaseDays, LocalDate calibrationEnd, LocalDate holdoutEnd,
+      List<ModelFit> models, double timeUnitDays) {
     requireHoldout(calibrationEnd, holdoutEnd);
+    HoldoutCounts counts = HoldoutCounts.collect(purchaseDays, calibrationEnd, holdoutEnd, timeUnitDays);
+    return purchaseDays.sparkSession().createDataFrame(rows(counts, calibrationEnd, holdoutEnd, models, timeUnitDays),
+        TABLE.schema());
+  }
+
+  /**
+   * The comparison rows, one block per model in the order given, each ordered by bucket with the
+   * total last. Customers with the same (x, t_x, T) have the same prediction: it is computed once
+   * per distinct triple (in parallel: E[X(t) | ...] of Pareto/NBD integrates numerically).
+   */
+  static List<Row> rows(HoldoutCounts counts, LocalDate calibrationEnd, LocalDate holdoutEnd, List<ModelFit> models,
+      double timeUnitDays) {
     double holdoutLength = ChronoUnit.DAYS.between(calibrationEnd, holdoutEnd) / timeUnitDays;
-    Dataset<Row> actual = purchaseDays
-        .filter(col(PURCHASE_DATE).gt(lit(Date.valueOf(calibrationEnd)))
-            .and(col(PURCHASE_DATE).leq(lit(Date.valueOf(holdoutEnd)))))
-        .groupBy(col(CUSTOMER_ID))
-        .agg(count(lit(1)).as("_actual"));
-    List<PurchaseModel> fitted = models.stream().map(f -> PurchaseModel.from(f).orElse(null)).toList();
-    UserDefinedFunction predict = functions.udf(new Prediction(fitted, holdoutLength),
-        DataTypes.createArrayType(DoubleType, true));
-    Column frequency = col(CustomerSummaries.FREQUENCY);
-    // Customers with the same (x, t_x, T) and the same holdout count have the same prediction and
-    // error: one UDF call per distinct row, weighted by its count.
-    Dataset<Row> distinct = calibrationSummaries
-        .join(actual, calibrationSummaries.col(CUSTOMER_ID).equalTo(actual.col(CUSTOMER_ID)), "left")
-        .select(frequency, col(CustomerSummaries.RECENCY), col(CustomerSummaries.T),
-            coalesce(col("_actual"), lit(0L)).as("_actual"))
-        .groupBy(frequency, col(CustomerSummaries.RECENCY), col(CustomerSummaries.T), col("_actual"))
-        .agg(count(lit(1)).as("_n"))
-        .withColumn("_predicted", predict.apply(frequency, col(CustomerSummaries.RECENCY), col(CustomerSummaries.T)));
-    List<Column> sums = new ArrayList<>(List.of(sum(col("_n")).as(CUSTOMERS), sum(col("_actual").multiply(col("_n"))).as(ACTUAL_PURCHASES)));
-    for (int k = 0; k < models.size(); k++) {
-      Column predicted = col("_predicted").getItem(k);
-      sums.add(sum(predicted.multiply(col("_n"))).as("_p" + k));
-      sums.add(sum(functions.abs(predicted.minus(col("_actual"))).multiply(col("_n"))).as("_e" + k));
+    int[] tripleOf = counts.tripleIndex();
+    ClvFitting.Triples triples = counts.triples();
+    int buckets = TOP_BUCKET + 1;
+    long[] customers = new long[buckets];
+    long[] actual = new long[buckets];
+    for (int i = 0; i < counts.size(); i++) {
+      int b = bucketOf(counts.x()[i]);
+      customers[b] += counts.customers()[i];
+      actual[b] += counts.holdoutDays()[i] * counts.customers()[i];
     }
-    Dataset<Row> buckets = distinct
-        .groupBy(least(frequency, lit((long) TOP_BUCKET)).as(MIN_FREQUENCY))
-        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
-        .withColumn(FREQUENCY_BUCKET, when(col(MIN_FREQUENCY).geq(TOP_BUCKET), lit(TOP_BUCKET + "+"))
-            .otherwise(col(MIN_FREQUENCY).cast(StringType)));
-    // The total sums the bucket rows (at most eight), so the two can never disagree.
-    List<Column> totals = new ArrayList<>();
-    for (String c : buckets.columns()) {
-      if (!c.equals(MIN_FREQUENCY) && !c.equals(FREQUENCY_BUCKET)) {
-        totals.add(sum(col(c)).as(c));
+    List<Row> out = new ArrayList<>();
+    for (ModelFit fit : models) {
+      PurchaseModel model = PurchaseModel.from(fit).orElse(null);
+      double[] predicted = new double[triples.x().length];
+      if (model != null) {
+        IntStream.range(0, predicted.length).parallel().forEach(k -> predicted[k] =
+            model.conditionalExpectedPurchases(holdoutLength, triples.x()[k], triples.tx()[k], triples.t()[k]));
+      }
+      // Sums over the customers whose prediction is finite; null where there is none (as SQL's sum).
+      Double[] predictedSum = new Double[buckets];
+      Double[] errorSum = new Double[buckets];
+      if (model != null) {
+        for (int i = 0; i < counts.size(); i++) {
+          double p = predicted[tripleOf[i]];
+          if (Double.isFinite(p)) {
+            int b = bucketOf(counts.x()[i]);
+            long n = counts.customers()[i];
+            predictedSum[b] = plus(predictedSum[b], p * n);
+            errorSum[b] = plus(errorSum[b], Math.abs(p - counts.holdoutDays()[i]) * n);
+          }
+        }
+      }
+      long totalCustomers = 0;
+      long totalActual = 0;
+      Double totalPredicted = null;
+      Double totalError = null;
+      for (int b = 0; b < buckets; b++) {
+        if (customers[b] == 0) {
+          continue;
+        }
+        String label = b == TOP_BUCKET ? TOP_BUCKET + "+" : Integer.toString(b);
+        out.add(row(fit.model(), label, (long) b, customers[b], actual[b], predictedSum[b], errorSum[b],
+            calibrationEnd, holdoutEnd, holdoutLength, timeUnitDays));
+        // The total sums the bucket rows, so the two can never disagree.
+        totalCustomers += customers[b];
+        totalActual += actual[b];
+        totalPredicted = predictedSum[b] == null ? totalPredicted : plus(totalPredicted, predictedSum[b]);
+        totalError = errorSum[b] == null ? totalError : plus(totalError, errorSum[b]);
+      }
+      if (totalCustomers > 0) {
+        out.add(row(fit.model(), TOTAL, null, totalCustomers, totalActual, totalPredicted, totalError,
+            calibrationEnd, holdoutEnd, holdoutLength, timeUnitDays));
       }
     }
-    Dataset<Row> total = buckets.agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new))
-        .filter(col(CUSTOMERS).isNotNull())
-        .withColumn(MIN_FREQUENCY, lit(null).cast(LongType))
-        .withColumn(FREQUENCY_BUCKET, lit(TOTAL));
-    Dataset<Row> all = buckets.unionByName(total);
-    Dataset<Row> rows = null;
-    for (int k = 0; k < models.size(); k++) {
-      // Counts are never null; the union only makes them nullable in the plan.
-      Dataset<Row> block = all
-          .withColumn(MODEL, lit(models.get(k).model()))
-          .withColumn(CUSTOMERS, coalesce(col(CUSTOMERS), lit(0L)))
-          .withColumn(ACTUAL_PURCHASES, coalesce(col(ACTUAL_PURCHASES), lit(0L)))
-          .withColumn(PREDICTED_PURCHASES, col("_p" + k))
-          .withColumn(MEAN_ABSOLUTE_ERROR, col("_e" + k).divide(col(CUSTOMERS)));
-      rows = rows == null ? block : rows.unionByName(block, true);
-    }
-    return conform(rows
-        .withColumn(CALIBRATION_END, lit(Date.valueOf(calibrationEnd)))
-        .withColumn(ACTUAL_MEAN, col(ACTUAL_PURCHASES).divide(col(CUSTOMERS)))
-        .withColumn(PREDICTED_MEAN, col(PREDICTED_PURCHASES).divide(col(CUSTOMERS)))
-        .withColumn(HOLDOUT_START, lit(Date.valueOf(calibrationEnd.plusDays(1))))
-        .withColumn(HOLDOUT_END, lit(Date.valueOf(holdoutEnd)))
-        .withColumn(HOLDOUT_LENGTH, lit(holdoutLength))
-        .withColumn(TIME_UNIT_DAYS, lit(timeUnitDays)));
+    return out;
+  }
+
+  private static int bucketOf(double frequency) {
+    return (int) Math.min(frequency, TOP_BUCKET);
+  }
+
+  private static Double plus(Double sum, double value) {
+    return sum == null ? value : sum + value;
+  }
+
+  /** One row in {@link #TABLE}'s column order. */
+  private static Row row(String model, String bucket, Long minFrequency, long customers, long actual, Double predicted,
+      Double error, LocalDate calibrationEnd, LocalDate holdoutEnd, double holdoutLength, double timeUnitDays) {
+    Map<String, Object> values = new HashMap<>();
+    values.put(MODEL, model);
+    values.put(CALIBRATION_END, Date.valueOf(calibrationEnd));
+    values.put(HOLDOUT_END, Date.valueOf(holdoutEnd));
+    values.put(FREQUENCY_BUCKET, bucket);
+    values.put(CUSTOMERS, customers);
+    values.put(PREDICTED_PURCHASES, predicted);
+    values.put(ACTUAL_PURCHASES, actual);
+    values.put(MEAN_ABSOLUTE_ERROR, error == null ? null : error / customers);
+    values.put(MIN_FREQUENCY, minFrequency);
+    values.put(ACTUAL_MEAN, (double) actual / customers);
+    values.put(PREDICTED_MEAN, predicted == null ? null : predicted / customers);
+    values.put(HOLDOUT_START, Date.valueOf(calibrationEnd.plusDays(1)));
+    values.put(HOLDOUT_LENGTH, holdoutLength);
+    values.put(TIME_UNIT_DAYS, timeUnitDays);
+    // With its schema: the run reads the rows by column name (Row.getAs).
+    return new GenericRowWithSchema(Arrays.stream(TABLE.schema().fieldNames()).map(values::get).toArray(), TABLE.schema());
   }
 
   /** The backtest rows of a run's fits as a table; empty when no backtest was run. */
@@ -241,40 +270,6 @@ public final class HoldoutValidation {
     if (!holdoutEnd.isAfter(calibrationEnd)) {
       throw new IllegalArgumentException("Cannot validate the CLV model: the holdout end " + holdoutEnd
           + " is not after the calibration end " + calibrationEnd);
-    }
-  }
-
-  private static Dataset<Row> conform(Dataset<Row> frame) {
-    return frame.select(Arrays.stream(TABLE.schema().fields())
-        .map((StructField f) -> col(f.name()).cast(f.dataType()).as(f.name()))
-        .toArray(Column[]::new));
-  }
-
-  /**
-   * E[X(t) | x, t_x, T] of each model for the holdout length; an element is null without that
-   * model. Serializable: parameters only.
-   */
-  static final class Prediction implements UDF3<Long, Double, Double, List<Double>> {
-    private final List<PurchaseModel> models;
-    private final double holdoutLength;
-
-    Prediction(List<PurchaseModel> models, double holdoutLength) {
-      this.models = new ArrayList<>(models);
-      this.holdoutLength = holdoutLength;
-    }
-
-    @Override
-    public List<Double> call(Long frequency, Double recency, Double age) {
-      List<Double> out = new ArrayList<>(models.size());
-      for (PurchaseModel model : models) {
-        if (model == null || frequency == null || recency == null || age == null) {
-          out.add(null);
-        } else {
-          double v = model.conditionalExpectedPurchases(holdoutLength, frequency, recency, age);
-          out.add(Double.isFinite(v) ? v : null);
-        }
-      }
-      return out;
     }
   }
 }

@@ -91,6 +91,14 @@ class ClvFittingTest extends SparkTestSupport {
     assertEquals(LocalDate.of(1997, 7, 2), fits.backtest().calibrationEnd());
     assertEquals(asOf, fits.backtest().holdoutEnd());
     assertEquals(27, fits.backtest().rows().size());
+    // The backtest counts its calibration customers in one pass with the holdout; its fits are the
+    // fits on the calibration summaries built the ordinary way, to the last bit.
+    List<ModelFit> calibration = ClvFitting.fitModels(CustomerSummaries.build(days, LocalDate.of(1997, 7, 2), 7.0),
+        ClvFitting.ALL_PURCHASE_MODELS, auto).purchaseFits();
+    for (int i = 0; i < calibration.size(); i++) {
+      assertEquals(calibration.get(i).parameters(), fits.backtest().calibrationFits().get(i).parameters());
+      assertEquals(calibration.get(i).logLikelihood(), fits.backtest().calibrationFits().get(i).logLikelihood());
+    }
     // The selected model has the lowest total MAE of the three (all converge on CDNOW).
     java.util.Map<String, Double> mae = fits.backtest().totalMeanAbsoluteError();
     String best = mae.entrySet().stream().min(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();

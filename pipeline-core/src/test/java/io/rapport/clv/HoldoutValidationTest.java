@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rapport.config.RapportSettings;
 import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
+import io.rapport.intermediate.CustomerSummariesTest;
 import io.rapport.marts.FactOrders;
 import io.rapport.models.BgNbdParameters;
 import io.rapport.models.ModelFit;
@@ -35,6 +36,7 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -77,9 +79,8 @@ class HoldoutValidationTest extends SparkTestSupport {
     LocalDate holdoutEnd = LocalDate.of(2024, 2, 25);
     BgNbdParameters model = new BgNbdParameters(0.243, 4.414, 0.793, 2.426);
     Dataset<Row> days = fiveCustomersAroundTheHoldout();
-    Dataset<Row> summaries = CustomerSummaries.build(days, calibrationEnd, 7.0);
 
-    Dataset<Row> out = HoldoutValidation.compare(summaries, days, calibrationEnd, holdoutEnd, model, 7.0);
+    Dataset<Row> out = HoldoutValidation.compare(days, calibrationEnd, holdoutEnd, model, 7.0);
 
     assertEquals(HoldoutValidation.TABLE.schema(), out.schema());
     Map<String, Row> rows = byBucket(out);
@@ -109,13 +110,50 @@ class HoldoutValidationTest extends SparkTestSupport {
     assertEquals(7.0, total.<Double>getAs(HoldoutValidation.TIME_UNIT_DAYS), 1e-12);
   }
 
+  /**
+   * The one-pass counts of a backtest against the ordinary calibration summaries and a separate
+   * count of the holdout: the same triples with the same customer counts, and the holdout days of
+   * exactly the calibration customers.
+   */
+  @Test
+  void holdoutCountsHoldTheCalibrationSummariesAndTheHoldoutDaysOfTheirCustomers() {
+    LocalDate calibrationEnd = LocalDate.of(1997, 7, 2);
+    LocalDate holdoutEnd = LocalDate.of(1997, 9, 30);
+    Dataset<Row> days = CustomerSummariesTest.cdnowPurchaseDays(spark).cache();
+
+    HoldoutCounts counts = HoldoutCounts.collect(days, calibrationEnd, holdoutEnd, 7.0);
+
+    Map<List<Double>, Long> expected = new HashMap<>();
+    for (Row r : CustomerSummaries.build(days, calibrationEnd, 7.0)
+        .groupBy(CustomerSummaries.FREQUENCY, CustomerSummaries.RECENCY, CustomerSummaries.T).count().collectAsList()) {
+      expected.put(List.of(((Number) r.get(0)).doubleValue(), r.getDouble(1), r.getDouble(2)), r.getLong(3));
+    }
+    ClvFitting.Triples triples = counts.triples();
+    Map<List<Double>, Long> actual = new HashMap<>();
+    for (int k = 0; k < triples.x().length; k++) {
+      actual.put(List.of(triples.x()[k], triples.tx()[k], triples.t()[k]), (long) triples.w()[k]);
+    }
+    assertEquals(expected, actual);
+    Dataset<Row> calibrationCustomers = days.filter(functions.col(CustomerSummaries.PURCHASE_DATE).leq(Date.valueOf(calibrationEnd)))
+        .select(CustomerSummaries.CUSTOMER_ID).distinct();
+    long holdoutDays = days.filter(functions.col(CustomerSummaries.PURCHASE_DATE).gt(Date.valueOf(calibrationEnd))
+            .and(functions.col(CustomerSummaries.PURCHASE_DATE).leq(Date.valueOf(holdoutEnd))))
+        .join(calibrationCustomers, CustomerSummaries.CUSTOMER_ID).count();
+    long counted = 0;
+    for (int i = 0; i < counts.size(); i++) {
+      counted += counts.holdoutDays()[i] * counts.customers()[i];
+    }
+    assertTrue(holdoutDays > 0, "CDNOW has repeat purchases in the last 90 days");
+    assertEquals(holdoutDays, counted);
+    days.unpersist();
+  }
+
   @Test
   void withoutAModelThePredictionsAreNullAndTheActualsStay() {
     LocalDate calibrationEnd = LocalDate.of(2024, 1, 28);
     Dataset<Row> days = fiveCustomersAroundTheHoldout();
 
-    Map<String, Row> rows = byBucket(HoldoutValidation.compare(CustomerSummaries.build(days, calibrationEnd, 7.0), days,
-        calibrationEnd, LocalDate.of(2024, 2, 25), null, 7.0));
+    Map<String, Row> rows = byBucket(HoldoutValidation.compare(days, calibrationEnd, LocalDate.of(2024, 2, 25), null, 7.0));
 
     assertEquals(4L, rows.get("total").<Long>getAs(HoldoutValidation.ACTUAL_PURCHASES));
     assertNull(rows.get("total").getAs(HoldoutValidation.PREDICTED_PURCHASES));
@@ -128,7 +166,7 @@ class HoldoutValidationTest extends SparkTestSupport {
     Dataset<Row> none = spark.createDataFrame(List.of(), PURCHASE_DAYS);
     LocalDate end = LocalDate.of(2024, 1, 28);
 
-    Dataset<Row> out = HoldoutValidation.compare(CustomerSummaries.build(none, end, 7.0), none, end, end.plusDays(7), null, 7.0);
+    Dataset<Row> out = HoldoutValidation.compare(none, end, end.plusDays(7), null, 7.0);
 
     assertEquals(HoldoutValidation.TABLE.schema(), out.schema());
     assertEquals(0, out.count());
