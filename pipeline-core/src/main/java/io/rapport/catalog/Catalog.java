@@ -1,5 +1,6 @@
 package io.rapport.catalog;
 
+import io.rapport.clv.ClvFitting;
 import io.rapport.clv.HoldoutValidation;
 import io.rapport.intermediate.CustomerLifetimes;
 import io.rapport.intermediate.CustomerMonthStatus;
@@ -70,7 +71,8 @@ public final class Catalog {
       new Entry(ChurnMonthly.TABLE, Step.MODELS,
           in -> ChurnMonthly.build(in.table(CustomerPurchaseDays.TABLE), in.asOf(), in.settings().churn().thresholdDays())),
       new Entry(CustomerSummaries.TABLE, Step.MODELS,
-          in -> CustomerSummaries.build(in.table(CustomerPurchaseDays.TABLE), in.asOf(), in.settings().clv().timeUnitDays())),
+          in -> CustomerSummaries.build(in.table(CustomerPurchaseDays.TABLE), in.asOf(),
+              ClvFitting.calibrationEnd(in.asOf(), in.settings().clv()), in.settings().clv().timeUnitDays())),
       new Entry(ClvModelTable.TABLE, Step.MODELS,
           in -> ClvModelTable.build(in.spark(), in.clvFits(), in.settings().clv().timeUnitDays())),
       new Entry(CustomerClv.TABLE, Step.MODELS,

@@ -43,21 +43,20 @@ public final class ClvFitting {
    * is the one with the lowest total holdout mean absolute error among models whose calibration
    * and full-period fits both converged (C-2). Never fails for data reasons.
    *
-   * @param summaries customer summaries at the as-of date ({@link CustomerSummaries#TABLE})
-   * @param purchaseDays one row per customer and purchase day up to the as-of date
+   * @param summaries customer summaries at the as-of date ({@link CustomerSummaries#TABLE}) with
+   *     the backtest's columns for the calibration end {@code asOf - clv.selection-holdout-days}
    */
-  public static ClvFits fit(Dataset<Row> summaries, Dataset<Row> purchaseDays, LocalDate asOf, RapportSettings.Clv settings) {
+  public static ClvFits fit(Dataset<Row> summaries, LocalDate asOf, RapportSettings.Clv settings) {
     List<String> models = purchaseModels(settings.model());
     ClvFits full = fitModels(summaries, models, settings);
-    LocalDate calibrationEnd = asOf.minusDays(settings.selectionHoldoutDays());
+    LocalDate calibrationEnd = calibrationEnd(asOf, settings);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(summaries.sparkSession().sparkContext());
     String previous = sc.getLocalProperty("spark.job.description");
     HoldoutCounts counts;
     try {
-      // One pass over the purchase days gives both the calibration summaries' triples and the holdout's actuals.
-      sc.setJobDescription("clv: backtest counts of (frequency, recency, t, holdout days) for the holdout "
+      sc.setJobDescription("clv: backtest aggregate of (frequency, recency, t, holdout days) for the holdout "
           + calibrationEnd.plusDays(1) + " .. " + asOf);
-      counts = HoldoutCounts.collect(purchaseDays, calibrationEnd, asOf, settings.timeUnitDays());
+      counts = HoldoutCounts.collect(summaries);
     } finally {
       sc.setJobDescription(previous);
     }
@@ -85,6 +84,11 @@ public final class ClvFitting {
       reason = s.reason();
     }
     return new ClvFits(full.purchaseFits(), selected, reason, full.gammaGamma(), full.frequencyMonetaryCorrelation(), backtest);
+  }
+
+  /** The last day of the backtest's calibration period of a run (inclusive). */
+  public static LocalDate calibrationEnd(LocalDate asOf, RapportSettings.Clv settings) {
+    return asOf.minusDays(settings.selectionHoldoutDays());
   }
 
   /** The purchase models a choice fits, in the fixed order. */

@@ -1,28 +1,20 @@
 package io.rapport.clv;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.when;
 
 import io.rapport.intermediate.CustomerSummaries;
-import java.sql.Date;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The customers of a backtest, counted in one pass over the purchase days: for every customer
- * with a purchase day up to the calibration end, the summary at the calibration end
- * (x, t_x, T exactly as {@link CustomerSummaries#build} computes them) and the purchase days
- * the customer had in the holdout, aggregated to distinct (x, t_x, T, holdout days) rows with
- * their customer count. A few hundred thousand rows at a million customers, held on the driver as
+ * The customers of a backtest, counted from the customer summaries: for every customer with a
+ * purchase day up to the calibration end, the summary at the calibration end
+ * ({@code calibration_frequency}, {@code calibration_recency}, {@code calibration_t}: x, t_x and T
+ * as {@link CustomerSummaries#build} computes them at that end) and the purchase days the
+ * customer had in the holdout, aggregated to distinct (x, t_x, T, holdout days) rows with their
+ * customer count. A few hundred thousand rows at a million customers, held on the driver as
  * primitive arrays sorted by (x, t_x, T, holdout days), so that the calibration fit and the
  * comparison need no further pass over the customers.
  *
@@ -31,25 +23,18 @@ import org.apache.spark.sql.Row;
  */
 record HoldoutCounts(double[] x, double[] tx, double[] t, long[] holdoutDays, long[] customers) {
 
-  /** One Spark job: a group-by of the customers and a small aggregate of their rows. */
-  static HoldoutCounts collect(Dataset<Row> purchaseDays, LocalDate calibrationEnd, LocalDate holdoutEnd,
-      double timeUnitDays) {
-    Column day = col(CustomerSummaries.PURCHASE_DATE);
-    Column end = lit(Date.valueOf(calibrationEnd));
-    Column inCalibration = day.leq(end);
-    Column calibrationDay = when(inCalibration, day);
-    List<Row> rows = purchaseDays
-        .filter(day.leq(lit(Date.valueOf(holdoutEnd))))
-        .groupBy(col(CustomerSummaries.CUSTOMER_ID))
-        .agg(min(calibrationDay).as("first_day"), max(calibrationDay).as("last_day"),
-            count(calibrationDay).as("days"), count(when(inCalibration.unary_$bang(), lit(1))).as("holdout_days"))
+  /**
+   * One small Spark job over the summaries.
+   *
+   * @param summaries {@link CustomerSummaries#TABLE} built with the backtest's calibration end
+   *     (the holdout ends at their observation end)
+   */
+  static HoldoutCounts collect(Dataset<Row> summaries) {
+    List<Row> rows = summaries
         // Customers first seen in the holdout are not part of the check.
-        .filter(col("first_day").isNotNull())
-        .groupBy(
-            col("days").minus(1).as(CustomerSummaries.FREQUENCY),
-            datediff(col("last_day"), col("first_day")).divide(timeUnitDays).as(CustomerSummaries.RECENCY),
-            datediff(end, col("first_day")).divide(timeUnitDays).as(CustomerSummaries.T),
-            col("holdout_days"))
+        .filter(col(CustomerSummaries.CALIBRATION_FREQUENCY).isNotNull())
+        .groupBy(col(CustomerSummaries.CALIBRATION_FREQUENCY), col(CustomerSummaries.CALIBRATION_RECENCY),
+            col(CustomerSummaries.CALIBRATION_T), col(CustomerSummaries.HOLDOUT_PURCHASE_DAYS))
         .count()
         .collectAsList();
     // A fixed order: the fits sum in array order (see ClvFitting.Triples).

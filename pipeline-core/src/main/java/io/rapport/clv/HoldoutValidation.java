@@ -160,7 +160,8 @@ public final class HoldoutValidation {
   public static Dataset<Row> compareModels(Dataset<Row> purchaseDays, LocalDate calibrationEnd, LocalDate holdoutEnd,
       List<ModelFit> models, double timeUnitDays) {
     requireHoldout(calibrationEnd, holdoutEnd);
-    HoldoutCounts counts = HoldoutCounts.collect(purchaseDays, calibrationEnd, holdoutEnd, timeUnitDays);
+    HoldoutCounts counts = HoldoutCounts.collect(
+        CustomerSummaries.build(purchaseDays, holdoutEnd, calibrationEnd, timeUnitDays));
     return purchaseDays.sparkSession().createDataFrame(rows(counts, calibrationEnd, holdoutEnd, models, timeUnitDays),
         TABLE.schema());
   }

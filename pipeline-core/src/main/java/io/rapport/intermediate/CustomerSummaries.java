@@ -44,6 +44,11 @@ import org.apache.spark.sql.types.StructType;
  *       the CDNOW files write 0 there);</li>
  *   <li>{@code historical_net_revenue} = sum of the net amounts of all purchase days.</li>
  * </ul>
+ *
+ * <p>In the same pass, for the CLV backtest: the customer's x, t_x and T at a calibration end
+ * before the observation end ({@code calibration_*}, null for a customer first seen after it),
+ * and the purchase days after the calibration end ({@code holdout_purchase_days}). Counting them
+ * here saves the backtest its own group-by of the purchase days.
  */
 public final class CustomerSummaries {
   private CustomerSummaries() {}
@@ -60,6 +65,10 @@ public final class CustomerSummaries {
   public static final String MONETARY_VALUE = "monetary_value";
   public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
   public static final String HISTORICAL_NET_REVENUE = "historical_net_revenue";
+  public static final String CALIBRATION_FREQUENCY = "calibration_frequency";
+  public static final String CALIBRATION_RECENCY = "calibration_recency";
+  public static final String CALIBRATION_T = "calibration_t";
+  public static final String HOLDOUT_PURCHASE_DAYS = "holdout_purchase_days";
 
   public static final TableSpec TABLE = TableSpec.intermediate("customer_summaries")
       .grain("One row per customer with at least one purchase day up to the as-of date.")
@@ -73,8 +82,21 @@ public final class CustomerSummaries {
       .column(MONETARY_VALUE, StagedSchemas.MONEY, NULLABLE, "money", "mean net amount of the repeat purchase days; null when frequency = 0")
       .column(FIRST_PURCHASE_DATE, DateType, REQUIRED, "reporting zone", "first purchase day")
       .column(HISTORICAL_NET_REVENUE, StagedSchemas.MONEY, NULLABLE, "money", "sum of the net amounts of all purchase days")
+      .column(CALIBRATION_FREQUENCY, LongType, NULLABLE, "purchase days", "the CLV backtest's x: purchase days up to the calibration end (as-of date - clv.selection-holdout-days) - 1; null when the first purchase day is after it")
+      .column(CALIBRATION_RECENCY, DoubleType, NULLABLE, "time units", "the backtest's t_x: (last purchase day up to the calibration end - first purchase day) / time unit")
+      .column(CALIBRATION_T, DoubleType, NULLABLE, "time units", "the backtest's T: (calibration end - first purchase day) / time unit")
+      .column(HOLDOUT_PURCHASE_DAYS, LongType, NULLABLE, "purchase days", "purchase days after the calibration end up to the as-of date; null as calibration_frequency")
       .key(CUSTOMER_ID)
       .build();
+
+  /**
+   * Summarises purchase days, without the backtest's columns (null).
+   *
+   * @see #build(Dataset, LocalDate, LocalDate, double)
+   */
+  public static Dataset<Row> build(Dataset<Row> purchaseDays, LocalDate observationEnd, double timeUnitDays) {
+    return build(purchaseDays, observationEnd, null, timeUnitDays);
+  }
 
   /**
    * Summarises purchase days.
@@ -84,16 +106,28 @@ public final class CustomerSummaries {
    *     purchase day (several orders on a day are already merged). Days after
    *     {@code observationEnd} are ignored.
    * @param observationEnd the as-of date (inclusive)
+   * @param calibrationEnd the backtest's calibration end (inclusive, before the observation end);
+   *     null: the backtest's columns are null
    * @param timeUnitDays length of the model time unit in days (7 = weeks)
    */
-  public static Dataset<Row> build(Dataset<Row> purchaseDays, LocalDate observationEnd, double timeUnitDays) {
+  public static Dataset<Row> build(Dataset<Row> purchaseDays, LocalDate observationEnd, LocalDate calibrationEnd,
+      double timeUnitDays) {
     if (!(timeUnitDays > 0)) {
       throw new IllegalArgumentException("Cannot summarise customers: time unit must be positive days, got " + timeUnitDays);
     }
+    if (calibrationEnd != null && !calibrationEnd.isBefore(observationEnd)) {
+      throw new IllegalArgumentException("Cannot summarise customers: the calibration end " + calibrationEnd
+          + " is not before the observation end " + observationEnd);
+    }
     requireColumns(purchaseDays, List.of(CUSTOMER_ID, PURCHASE_DATE, NET_AMOUNT));
     Column end = lit(Date.valueOf(observationEnd));
+    Column day = col(PURCHASE_DATE);
+    // Without a calibration end no day is in the calibration: the backtest's columns stay null.
+    Column calibrationCut = calibrationEnd == null ? null : lit(Date.valueOf(calibrationEnd));
+    Column inCalibration = calibrationCut == null ? lit(false) : day.leq(calibrationCut);
+    Column calibrationDay = when(inCalibration, day);
     Dataset<Row> perCustomer = purchaseDays
-        .filter(col(PURCHASE_DATE).leq(end))
+        .filter(day.leq(end))
         .groupBy(col(CUSTOMER_ID))
         .agg(
             min(PURCHASE_DATE).as("first_day"),
@@ -101,8 +135,12 @@ public final class CustomerSummaries {
             count(lit(1)).as("days"),
             sum(col(NET_AMOUNT)).as("total"),
             // the first day's amount: all but it make up the repeat purchases
-            min_by(col(NET_AMOUNT), col(PURCHASE_DATE)).as("first_amount"));
+            min_by(col(NET_AMOUNT), col(PURCHASE_DATE)).as("first_amount"),
+            max(calibrationDay).as("calibration_last_day"),
+            count(calibrationDay).as("calibration_days"));
     Column repeatDays = col("days").minus(1);
+    // The first purchase day is the calibration's first day whenever the customer has one.
+    Column seen = col("calibration_days").gt(0);
     return conform(perCustomer.select(
         col(CUSTOMER_ID),
         repeatDays.as(FREQUENCY),
@@ -110,7 +148,12 @@ public final class CustomerSummaries {
         datediff(end, col("first_day")).divide(timeUnitDays).as(T),
         when(repeatDays.gt(0), col("total").minus(col("first_amount")).divide(repeatDays)).as(MONETARY_VALUE),
         col("first_day").as(FIRST_PURCHASE_DATE),
-        col("total").as(HISTORICAL_NET_REVENUE)), TABLE.schema());
+        col("total").as(HISTORICAL_NET_REVENUE),
+        when(seen, col("calibration_days").minus(1)).as(CALIBRATION_FREQUENCY),
+        when(seen, datediff(col("calibration_last_day"), col("first_day")).divide(timeUnitDays)).as(CALIBRATION_RECENCY),
+        when(seen, datediff(calibrationCut == null ? end : calibrationCut, col("first_day")).divide(timeUnitDays))
+            .as(CALIBRATION_T),
+        when(seen, col("days").minus(col("calibration_days"))).as(HOLDOUT_PURCHASE_DAYS)), TABLE.schema());
   }
 
   /** Selects exactly the schema's columns, in its order, cast to its types. */

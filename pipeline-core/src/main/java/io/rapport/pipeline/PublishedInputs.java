@@ -4,7 +4,6 @@ import io.rapport.catalog.Catalog;
 import io.rapport.catalog.RunInputs;
 import io.rapport.clv.ClvFitting;
 import io.rapport.config.RapportSettings;
-import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.models.ClvFits;
 import io.rapport.schema.TableSpec;
@@ -89,7 +88,7 @@ public final class PublishedInputs implements RunInputs {
   @Override
   public ClvFits clvFits() {
     if (fits == null) {
-      fits = ClvFitting.fit(table(CustomerSummaries.TABLE), table(CustomerPurchaseDays.TABLE), asOf, settings.clv());
+      fits = ClvFitting.fit(table(CustomerSummaries.TABLE), asOf, settings.clv());
     }
     return fits;
   }

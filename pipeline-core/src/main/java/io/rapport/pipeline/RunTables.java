@@ -4,7 +4,6 @@ import io.rapport.catalog.RunInputs;
 import io.rapport.catalog.Step;
 import io.rapport.clv.ClvFitting;
 import io.rapport.config.RapportSettings;
-import io.rapport.intermediate.CustomerPurchaseDays;
 import io.rapport.intermediate.CustomerSummaries;
 import io.rapport.models.ClvFits;
 import io.rapport.schema.TableSpec;
@@ -52,7 +51,7 @@ final class RunTables implements RunInputs {
   public ClvFits clvFits() {
     if (fits == null) {
       run.describe(Step.MODELS.id(), "clv fit");
-      fits = ClvFitting.fit(table(CustomerSummaries.TABLE), table(CustomerPurchaseDays.TABLE), asOf(), settings().clv());
+      fits = ClvFitting.fit(table(CustomerSummaries.TABLE), asOf(), settings().clv());
     }
     return fits;
   }

@@ -51,9 +51,10 @@ class ClvFittingTest extends SparkTestSupport {
   @Test
   void tooFewRepeatBuyersGivesUnconvergedFitsNotAnException() {
     Dataset<Row> summaries = spark.createDataFrame(List.of(
-        RowFactory.create("a", 0L, 0.0, 10.0, null, java.sql.Date.valueOf("2024-01-01"), new java.math.BigDecimal("5.0000")),
+        RowFactory.create("a", 0L, 0.0, 10.0, null, java.sql.Date.valueOf("2024-01-01"), new java.math.BigDecimal("5.0000"),
+            null, null, null, null),
         RowFactory.create("b", 2L, 4.0, 10.0, new java.math.BigDecimal("8.0000"), java.sql.Date.valueOf("2024-01-01"),
-            new java.math.BigDecimal("20.0000"))), CustomerSummaries.TABLE.schema());
+            new java.math.BigDecimal("20.0000"), null, null, null, null)), CustomerSummaries.TABLE.schema());
 
     ClvFits fits = ClvFitting.fit(summaries, DEFAULTS);
 
@@ -73,10 +74,10 @@ class ClvFittingTest extends SparkTestSupport {
   void autoFitsAllThreeModelsBacktestsThemAndSelectsTheLowestHoldoutError() {
     LocalDate asOf = LocalDate.of(1997, 9, 30);
     Dataset<Row> days = CustomerSummariesTest.cdnowPurchaseDays(spark).cache();
-    Dataset<Row> summaries = CustomerSummaries.build(days, asOf, 7.0);
     RapportSettings.Clv auto = new RapportSettings.Clv(io.rapport.config.ClvModelChoice.AUTO, 7.0, null, null, null, null, null, null);
+    Dataset<Row> summaries = CustomerSummaries.build(days, asOf, ClvFitting.calibrationEnd(asOf, auto), 7.0);
 
-    ClvFits fits = ClvFitting.fit(summaries, days, asOf, auto);
+    ClvFits fits = ClvFitting.fit(summaries, asOf, auto);
 
     assertEquals(List.of("bg_nbd", "pareto_nbd", "mbg_nbd"), fits.purchaseFits().stream().map(ModelFit::model).toList());
     // Pareto/NBD full-period fit = the published CDNOW estimates (README): r=0.553, alpha=10.578,
@@ -128,7 +129,7 @@ class ClvFittingTest extends SparkTestSupport {
     Dataset<Row> days = all.join(few, "customer_id").cache();
     RapportSettings.Clv auto = new RapportSettings.Clv(io.rapport.config.ClvModelChoice.AUTO, 7.0, null, null, null, null, null, null);
 
-    ClvFits fits = ClvFitting.fit(CustomerSummaries.build(days, asOf, 7.0), days, asOf, auto);
+    ClvFits fits = ClvFitting.fit(CustomerSummaries.build(days, asOf, ClvFitting.calibrationEnd(asOf, auto), 7.0), asOf, auto);
 
     assertFalse(fits.backtest().rows().isEmpty(), "the holdout has customers");
     assertTrue(fits.backtest().totalMeanAbsoluteError().values().stream().allMatch(java.util.Objects::isNull),
@@ -144,7 +145,7 @@ class ClvFittingTest extends SparkTestSupport {
     Dataset<Row> days = CustomerSummariesTest.cdnowPurchaseDays(spark).cache();
     RapportSettings.Clv mbg = new RapportSettings.Clv(io.rapport.config.ClvModelChoice.MBG_NBD, 7.0, null, null, null, null, null, null);
 
-    ClvFits fits = ClvFitting.fit(CustomerSummaries.build(days, asOf, 7.0), days, asOf, mbg);
+    ClvFits fits = ClvFitting.fit(CustomerSummaries.build(days, asOf, ClvFitting.calibrationEnd(asOf, mbg), 7.0), asOf, mbg);
 
     assertEquals(List.of("mbg_nbd"), fits.purchaseFits().stream().map(ModelFit::model).toList());
     assertEquals("mbg_nbd", fits.selectedModel());

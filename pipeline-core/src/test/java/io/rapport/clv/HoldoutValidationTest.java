@@ -111,9 +111,9 @@ class HoldoutValidationTest extends SparkTestSupport {
   }
 
   /**
-   * The one-pass counts of a backtest against the ordinary calibration summaries and a separate
-   * count of the holdout: the same triples with the same customer counts, and the holdout days of
-   * exactly the calibration customers.
+   * The backtest's counts, taken from the summaries' calibration columns, against summaries built
+   * at the calibration end and a separate count of the holdout: the same triples with the same
+   * customer counts, and the holdout days of exactly the calibration customers.
    */
   @Test
   void holdoutCountsHoldTheCalibrationSummariesAndTheHoldoutDaysOfTheirCustomers() {
@@ -121,7 +121,7 @@ class HoldoutValidationTest extends SparkTestSupport {
     LocalDate holdoutEnd = LocalDate.of(1997, 9, 30);
     Dataset<Row> days = CustomerSummariesTest.cdnowPurchaseDays(spark).cache();
 
-    HoldoutCounts counts = HoldoutCounts.collect(days, calibrationEnd, holdoutEnd, 7.0);
+    HoldoutCounts counts = HoldoutCounts.collect(CustomerSummaries.build(days, holdoutEnd, calibrationEnd, 7.0));
 
     Map<List<Double>, Long> expected = new HashMap<>();
     for (Row r : CustomerSummaries.build(days, calibrationEnd, 7.0)

@@ -79,6 +79,43 @@ public class CustomerSummariesTest extends SparkTestSupport {
     assertEquals(new BigDecimal("7.0000"), c3.getDecimal(6));
   }
 
+  /**
+   * Calibration end 2024-02-29 (holdout 03-01 .. 03-31): c1 has two calibration days and one in
+   * the holdout, c2 is first seen in the holdout (null), c3 has one calibration day and none in
+   * the holdout (its 04-01 day is after the as-of date).
+   */
+  @Test
+  void theBacktestColumnsSummariseTheCalibrationPeriodAndCountTheHoldout() {
+    Map<String, Row> rows = byCustomer(CustomerSummaries.build(threeCustomersAroundTheAsOfDate(), AS_OF,
+        LocalDate.of(2024, 2, 29), 7.0));
+
+    Row c1 = rows.get("c1");
+    assertEquals(1L, c1.<Long>getAs(CustomerSummaries.CALIBRATION_FREQUENCY));
+    assertEquals(14 / 7.0, c1.<Double>getAs(CustomerSummaries.CALIBRATION_RECENCY), 1e-12); // 01-01 -> 01-15
+    assertEquals(59 / 7.0, c1.<Double>getAs(CustomerSummaries.CALIBRATION_T), 1e-12);       // 01-01 -> 02-29
+    assertEquals(1L, c1.<Long>getAs(CustomerSummaries.HOLDOUT_PURCHASE_DAYS));
+    assertEquals(2L, c1.<Long>getAs(CustomerSummaries.FREQUENCY)); // the as-of summary is unchanged
+    Row c2 = rows.get("c2");
+    for (String column : List.of(CustomerSummaries.CALIBRATION_FREQUENCY, CustomerSummaries.CALIBRATION_RECENCY,
+        CustomerSummaries.CALIBRATION_T, CustomerSummaries.HOLDOUT_PURCHASE_DAYS)) {
+      assertNull(c2.getAs(column), column);
+    }
+    Row c3 = rows.get("c3");
+    assertEquals(0L, c3.<Long>getAs(CustomerSummaries.CALIBRATION_FREQUENCY));
+    assertEquals(0.0, c3.<Double>getAs(CustomerSummaries.CALIBRATION_RECENCY));
+    assertEquals(28 / 7.0, c3.<Double>getAs(CustomerSummaries.CALIBRATION_T), 1e-12);       // 02-01 -> 02-29
+    assertEquals(0L, c3.<Long>getAs(CustomerSummaries.HOLDOUT_PURCHASE_DAYS));
+
+    // Without a calibration end the backtest's columns are null for everyone.
+    Row plain = byCustomer(CustomerSummaries.build(threeCustomersAroundTheAsOfDate(), AS_OF, 7.0)).get("c1");
+    assertNull(plain.getAs(CustomerSummaries.CALIBRATION_FREQUENCY));
+    assertNull(plain.getAs(CustomerSummaries.HOLDOUT_PURCHASE_DAYS));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> CustomerSummaries.build(threeCustomersAroundTheAsOfDate(), AS_OF, AS_OF, 7.0));
+    assertEquals("Cannot summarise customers: the calibration end 2024-03-31 is not before the observation end 2024-03-31",
+        e.getMessage());
+  }
+
   @Test
   void dayTimeUnitCountsWholeDays() {
     Row c1 = byCustomer(CustomerSummaries.build(threeCustomersAroundTheAsOfDate(), AS_OF, 1.0)).get("c1");

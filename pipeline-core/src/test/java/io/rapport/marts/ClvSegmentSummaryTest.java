@@ -70,7 +70,7 @@ class ClvSegmentSummaryTest extends io.rapport.testing.SparkTestSupport {
     List<Row> rows = new ArrayList<>();
     for (Object[] c : CUSTOMERS) {
       rows.add(RowFactory.create(c[0], c[1], c[2], c[3], c[4] == null ? null : new BigDecimal((String) c[4]).setScale(4),
-          Date.valueOf("1997-01-01"), new BigDecimal("10.0000")));
+          Date.valueOf("1997-01-01"), new BigDecimal("10.0000"), null, null, null, null)); // no backtest columns
     }
     return CustomerClv.build(spark.createDataFrame(rows, CustomerSummaries.TABLE.schema()), fits, SETTINGS);
   }

@@ -152,7 +152,7 @@ class CustomerClvTest extends SparkTestSupport {
 
   private static Row summary(String id, long x, double tx, double t, String monetary, String revenue) {
     return RowFactory.create(id, x, tx, t, monetary == null ? null : new BigDecimal(monetary).setScale(4),
-        Date.valueOf("1997-01-01"), new BigDecimal(revenue).setScale(4));
+        Date.valueOf("1997-01-01"), new BigDecimal(revenue).setScale(4), null, null, null, null); // no backtest columns
   }
 
   private static Map<String, Row> byCustomer(Dataset<Row> frame) {
