@@ -19,6 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,17 +53,19 @@ public final class ClvFitting {
    */
   public static ClvFits fit(Dataset<Row> summaries, LocalDate asOf, RapportSettings.Clv settings) {
     List<String> models = purchaseModels(settings.model());
-    ClvFits full = fitModels(summaries, models, settings);
     LocalDate calibrationEnd = calibrationEnd(asOf, settings);
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(summaries.sparkSession().sparkContext());
-    String previous = sc.getLocalProperty("spark.job.description");
+    ClvFits full;
     HoldoutCounts counts;
+    ExecutorService pool = collectors();
     try {
-      sc.setJobDescription("clv: backtest aggregate of (frequency, recency, t, holdout days) for the holdout "
-          + calibrationEnd.plusDays(1) + " .. " + asOf);
-      counts = HoldoutCounts.collect(summaries);
+      Future<Triples> triples = collect(pool, summaries, TRIPLES_JOB, () -> Triples.collect(summaries));
+      Future<Pairs> pairs = collect(pool, summaries, PAIRS_JOB, () -> Pairs.collect(summaries));
+      Future<HoldoutCounts> holdout = collect(pool, summaries, "clv: backtest aggregate of (frequency, recency, t,"
+          + " holdout days) for the holdout " + calibrationEnd.plusDays(1) + " .. " + asOf, () -> HoldoutCounts.collect(summaries));
+      full = fitModels(await(triples), await(pairs), models, settings.minRepeatCustomers());
+      counts = await(holdout);
     } finally {
-      sc.setJobDescription(previous);
+      pool.shutdownNow();
     }
     List<ModelFit> calibrationFits = fitPurchaseModels(counts.triples(), models, settings.minRepeatCustomers());
     List<Row> rows = HoldoutValidation.rows(counts, calibrationEnd, asOf, calibrationFits, settings.timeUnitDays());
@@ -148,42 +155,90 @@ public final class ClvFitting {
    * first model is the selected one. The (frequency, recency, t) triples are collected once.
    */
   public static ClvFits fitModels(Dataset<Row> summaries, List<String> models, RapportSettings.Clv settings) {
-    int minRepeat = settings.minRepeatCustomers();
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(summaries.sparkSession().sparkContext());
-    String previous = sc.getLocalProperty("spark.job.description");
+    ExecutorService pool = collectors();
     try {
-      Triples triples = Triples.collect(summaries, sc, "clv: purchase-model aggregate of (frequency, recency, t)");
-      List<ModelFit> purchase = fitPurchaseModels(triples, models, minRepeat);
+      Future<Triples> triples = collect(pool, summaries, TRIPLES_JOB, () -> Triples.collect(summaries));
+      Future<Pairs> pairs = collect(pool, summaries, PAIRS_JOB, () -> Pairs.collect(summaries));
+      return fitModels(await(triples), await(pairs), models, settings.minRepeatCustomers());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 
-      sc.setJobDescription("clv: Gamma-Gamma aggregate of (frequency, monetary_value)");
-      List<Row> pairs = summaries
+  private static ClvFits fitModels(Triples triples, Pairs pairs, List<String> models, int minRepeat) {
+    List<ModelFit> purchase = fitPurchaseModels(triples, models, minRepeat);
+    ModelFit gammaGamma = GammaGamma.fit(pairs.x(), pairs.z(), pairs.w(), minRepeat);
+    Double correlation = weightedCorrelation(pairs.x(), pairs.z(), pairs.w());
+    if (correlation != null && Math.abs(correlation) > CORRELATION_WARNING) {
+      String note = String.format(Locale.ROOT,
+          "frequency and monetary value of repeat buyers are correlated (r = %.3f, |r| > %.1f): Gamma-Gamma assumes"
+              + " they are independent, so expected_avg_order_value and clv may be biased", correlation, CORRELATION_WARNING);
+      gammaGamma = gammaGamma.withWarning(gammaGamma.warning() == null ? note : gammaGamma.warning() + "; " + note);
+    }
+    String first = models.get(0);
+    return new ClvFits(purchase, first, "configured (clv.model = " + first + ")", gammaGamma, correlation, null);
+  }
+
+  private static final String TRIPLES_JOB = "clv: purchase-model aggregate of (frequency, recency, t)";
+  private static final String PAIRS_JOB = "clv: Gamma-Gamma aggregate of (frequency, monetary_value)";
+
+  /**
+   * Threads for the aggregations a fit collects, run as concurrent Spark jobs: each brings a few
+   * hundred thousand rows to the driver, and while the driver turns one result into arrays the
+   * cores run the next job. Created per fit by the calling thread, so they inherit its Spark
+   * local properties (job group, step); daemon threads, so a failed run never waits for them.
+   */
+  private static ExecutorService collectors() {
+    return Executors.newFixedThreadPool(3, task -> {
+      Thread t = new Thread(task, "rapport-clv-aggregate");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private static <T> Future<T> collect(ExecutorService pool, Dataset<Row> summaries, String description, Supplier<T> job) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(summaries.sparkSession().sparkContext());
+    return pool.submit(() -> {
+      sc.setJobDescription(description);
+      return job.get();
+    });
+  }
+
+  /** The result of a collection, its failure rethrown as it was thrown. */
+  private static <T> T await(Future<T> result) {
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while the CLV aggregates were collected", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Distinct (frequency, monetary_value) of repeat buyers with a positive value, with their customer counts. */
+  private record Pairs(double[] x, double[] z, double[] w) {
+    static Pairs collect(Dataset<Row> summaries) {
+      List<Row> pairs = sortedByKeys(summaries
           .filter(col(CustomerSummaries.FREQUENCY).gt(0).and(col(CustomerSummaries.MONETARY_VALUE).gt(0)))
           .groupBy(col(CustomerSummaries.FREQUENCY), col(CustomerSummaries.MONETARY_VALUE))
           .count()
-          .collectAsList();
-      pairs = sortedByKeys(pairs, 2);
+          .collectAsList(), 2);
       int m = pairs.size();
-      double[] gx = new double[m];
-      double[] z = new double[m];
-      double[] gw = new double[m];
+      Pairs out = new Pairs(new double[m], new double[m], new double[m]);
       for (int i = 0; i < m; i++) {
         Row r = pairs.get(i);
-        gx[i] = ((Number) r.get(0)).doubleValue();
-        z[i] = ((Number) r.get(1)).doubleValue();
-        gw[i] = r.getLong(2);
+        out.x[i] = ((Number) r.get(0)).doubleValue();
+        out.z[i] = ((Number) r.get(1)).doubleValue();
+        out.w[i] = r.getLong(2);
       }
-      ModelFit gammaGamma = GammaGamma.fit(gx, z, gw, minRepeat);
-      Double correlation = weightedCorrelation(gx, z, gw);
-      if (correlation != null && Math.abs(correlation) > CORRELATION_WARNING) {
-        String note = String.format(Locale.ROOT,
-            "frequency and monetary value of repeat buyers are correlated (r = %.3f, |r| > %.1f): Gamma-Gamma assumes"
-                + " they are independent, so expected_avg_order_value and clv may be biased", correlation, CORRELATION_WARNING);
-        gammaGamma = gammaGamma.withWarning(gammaGamma.warning() == null ? note : gammaGamma.warning() + "; " + note);
-      }
-      String first = models.get(0);
-      return new ClvFits(purchase, first, "configured (clv.model = " + first + ")", gammaGamma, correlation, null);
-    } finally {
-      sc.setJobDescription(previous);
+      return out;
     }
   }
 
@@ -239,8 +294,7 @@ public final class ClvFitting {
 
   /** Distinct (frequency, recency, t) with their customer counts, as primitive arrays in a fixed order. */
   record Triples(double[] x, double[] tx, double[] t, double[] w) {
-    static Triples collect(Dataset<Row> summaries, JavaSparkContext sc, String description) {
-      sc.setJobDescription(description);
+    static Triples collect(Dataset<Row> summaries) {
       List<Row> triples = summaries
           .groupBy(col(CustomerSummaries.FREQUENCY), col(CustomerSummaries.RECENCY), col(CustomerSummaries.T))
           .count()
