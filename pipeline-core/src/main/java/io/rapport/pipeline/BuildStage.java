@@ -6,21 +6,22 @@ import io.rapport.models.ClvFits;
 import io.rapport.models.ModelFit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Steps 2 and 3, facts and models: builds the step's tables of the {@link Catalog} in their order,
- * each written to the run's staging area and read back by the tables after it.
+ * Steps 2 and 3, facts and models: builds the step's tables of the {@link Catalog}, each written
+ * to the run's staging area and read back by the tables after it; tables that do not read each
+ * other are built at the same time ({@link StageTables}).
  */
 public final class BuildStage {
   private BuildStage() {}
 
   public static StageReport run(PipelineRun run, Step step) {
-    RunTables inputs = new RunTables(run);
-    StageTables tables = new StageTables(run, step.id());
-    for (Catalog.Entry entry : Catalog.builtIn(step)) {
-      tables.write(entry.table(), entry.build().apply(inputs));
-    }
-    StageReport report = new StageReport(step.id(), tables.rows(), null, List.of(), fitWarnings(inputs.fitsIfComputed()));
+    List<Catalog.Entry> entries = Catalog.builtIn(step);
+    StageTables tables = new StageTables(run, step.id(), entries);
+    RunTables inputs = new RunTables(run, tables);
+    Map<String, Long> rows = tables.build(entries, inputs);
+    StageReport report = new StageReport(step.id(), rows, null, List.of(), fitWarnings(inputs.fitsIfComputed()));
     run.saveReport(report);
     return report;
   }

@@ -36,16 +36,20 @@ public final class IngestStage {
     RapportSettings settings = run.settings();
     byte[] pseudonymKey = settings.privacy().pseudonymiseCustomerIds() ? Pseudonymiser.key(settings.privacy()) : null;
     Dataset<Row> rejects = run.spark().createDataFrame(List.of(), Rejects.TABLE.schema());
-    List<StagingResult> cached = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    for (SourceName source : SourceName.values()) {
+    // The sources have their own staged histories, ledgers and locks: staged at the same time.
+    List<SourceName> sources = List.of(SourceName.values());
+    List<StagingResult> cached = StageTables.concurrently(NAME, sources, source -> {
       run.describe(NAME, "stage " + source.id());
-      StagingResult staged = Staging.stage(run.spark(), source, settings, run.asOf(),
+      return Staging.stage(run.spark(), source, settings, run.asOf(),
           Staging.stagedRoot(settings.warehouse()), new Path(new Path(run.staging(), "_work"), "_cut_" + source.id()));
+    });
+    for (int i = 0; i < sources.size(); i++) {
+      SourceName source = sources.get(i);
+      StagingResult staged = cached.get(i);
       if (staged.note() != null) {
         notes.add(staged.note());
       }
-      cached.add(staged);
       if (pseudonymKey == null && staged.acceptedFolder() != null) {
         // The cut wrote the accepted rows in their final columns: moved, not written again.
         run.adoptWork(stagedName(source), staged.acceptedFolder());

@@ -12,7 +12,6 @@ import io.rapport.quality.MetricVerdict;
 import io.rapport.quality.QualityGate;
 import io.rapport.quality.RunMetrics;
 import io.rapport.schema.Severity;
-import io.rapport.schema.TableSpec;
 import io.rapport.staging.Rejects;
 import io.rapport.warehouse.Manifest;
 import io.rapport.warehouse.RunHistory;
@@ -48,11 +47,12 @@ public final class QualityStage {
     List<MetricVerdict> verdicts = judgeRunMetrics(run, acceptedAnomalies);
     long metricRows = run.write(RunMetrics.TABLE, RunMetrics.build(run.spark(), verdicts));
 
+    // Each table's checks are one aggregation (or a few queries): independent, so run a few at once.
     List<CheckResult> results = new ArrayList<>();
-    for (TableSpec table : Catalog.PUBLISHED) {
+    StageTables.concurrently(NAME, Catalog.PUBLISHED, table -> {
       run.describe(NAME, "checks of " + table.name());
-      results.addAll(QualityGate.check(table, run.read(table), run::readTable));
-    }
+      return QualityGate.check(table, run.read(table), run::readTable);
+    }).forEach(results::addAll);
     results.add(rejectsReconcile(run));
     List<Manifest.QualityEntry> entries = results.stream()
         .map(r -> new Manifest.QualityEntry(r.table(), r.check(), r.severity().id(), r.passed(), r.failingRows(), r.detail()))

@@ -13,13 +13,18 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** The {@link RunInputs} of one run: tables read back from its staging area, the CLV fits computed once. */
+/**
+ * The {@link RunInputs} of one step: tables read back from the run's staging area (a table of the
+ * same step once it is written), the CLV fits computed once.
+ */
 final class RunTables implements RunInputs {
   private final PipelineRun run;
+  private final StageTables step;
   private ClvFits fits;
 
-  RunTables(PipelineRun run) {
+  RunTables(PipelineRun run, StageTables step) {
     this.run = run;
+    this.step = step;
   }
 
   @Override
@@ -39,6 +44,7 @@ final class RunTables implements RunInputs {
 
   @Override
   public Dataset<Row> table(TableSpec table) {
+    step.awaitWritten(table);
     return run.read(table);
   }
 
@@ -47,8 +53,9 @@ final class RunTables implements RunInputs {
     return run.readWork(IngestStage.stagedName(source), source.schema());
   }
 
+  /** Synchronized: the step's tables are built concurrently, and the first to ask fits for all. */
   @Override
-  public ClvFits clvFits() {
+  public synchronized ClvFits clvFits() {
     if (fits == null) {
       run.describe(Step.MODELS.id(), "clv fit");
       fits = ClvFitting.fit(table(CustomerSummaries.TABLE), asOf(), settings().clv());
@@ -57,7 +64,7 @@ final class RunTables implements RunInputs {
   }
 
   /** The fits if a table of this step needed them, else null. */
-  ClvFits fitsIfComputed() {
+  synchronized ClvFits fitsIfComputed() {
     return fits;
   }
 }
