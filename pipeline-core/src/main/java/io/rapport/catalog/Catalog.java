@@ -38,8 +38,9 @@ import org.apache.spark.sql.Row;
 /**
  * Every table Rapport writes, and how a run builds it: the pipeline in one file. Each entry names
  * a table (declared beside its builder, e.g. {@link CustomerFacts#TABLE}), the {@link Step} that
- * writes it, and the call that builds it from the run's inputs. Entries run in list order, so a
- * table may read every table above it. The quality gate, the manifest, publish,
+ * writes it, and the call that builds it from the run's inputs. Entries start in list order, so a
+ * table may read every table above it (and only those: a step builds the tables that do not
+ * read each other at the same time). The quality gate, the manifest, publish,
  * {@code rapport sql}, the run report and the data dictionary (docs/tables/) all iterate this
  * list: adding a table is its mart, one entry here, and its test.
  */
