@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -22,9 +23,11 @@ import org.apache.spark.sql.Row;
  * Writes one stage's tables, a few at once. Each table's build starts in catalog order and waits
  * only for the tables of this stage it reads ({@link #awaitWritten}, called by
  * {@link RunTables#table}), so tables that do not read each other overlap their Spark jobs: on
- * small inputs a table is a handful of jobs that are mostly driver latency (planning, scheduling,
- * committing files), and on large ones the overlap fills the cores a job's last stage leaves
- * idle. What a table holds does not depend on the order: each is a function of the tables it reads.
+ * small inputs a table is a handful of jobs that are mostly driver work (analysis, planning,
+ * code generation, committing files) on one thread (samples 49.0 -> 39-45 s of step time); on
+ * large ones the cores are already busy with one table's tasks and it changes nothing (1x bench,
+ * decision A10). What a table holds does not depend on the order: each is a function of the
+ * tables it reads.
  *
  * <p>No deadlock: the pool starts builds in catalog order (FIFO) and a table reads only tables
  * above it, so every table a running build waits for has started; the earliest unfinished build
@@ -32,8 +35,9 @@ import org.apache.spark.sql.Row;
  */
 final class StageTables {
   /**
-   * Builds running at once: two keep both cores of a small machine busy while a third plans;
-   * more only queue jobs behind each other (measured on the samples, bench/README.md).
+   * Builds running at once: a small fixed number, chosen (not tuned) so that two can keep the
+   * cores of a 2-core machine busy while a third plans; a wider pool would only queue more jobs
+   * behind each other on the same cores.
    */
   static final int CONCURRENT_BUILDS = 3;
 
@@ -158,7 +162,7 @@ final class StageTables {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory threads(String stage) {
+  private static ThreadFactory threads(String stage) {
     AtomicInteger n = new AtomicInteger();
     return task -> {
       Thread t = new Thread(task, "rapport-" + stage + "-" + n.incrementAndGet());
