@@ -46,6 +46,7 @@ public final class SparkSessions {
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions(inputBytes)))
           .config("spark.sql.files.minPartitionNum", String.valueOf(scanSplits(inputBytes)));
+      expressionEvaluation(inputBytes).forEach(builder::config);
     }
     // Results must not depend on the machine's zone: instants are UTC, calendars use the
     // reporting zone explicitly.
@@ -109,6 +110,28 @@ public final class SparkSessions {
     String options = settings.spark().getOrDefault("spark.executor.extraJavaOptions",
         conf.get("spark.executor.extraJavaOptions", ""));
     return Arrays.asList(options.trim().split("\\s+")).contains(COMPILE_HUGE_METHODS);
+  }
+
+  /**
+   * Local inputs below this size are run with Spark's expression interpreter instead of generated
+   * code. On inputs this small a query's cost is its fixed work, and compiling the generated Java
+   * of each stage (Janino, then the JIT) is much of it: the samples (0.46 MB, 3,509 rows) took
+   * 20.9 s of step time interpreted against 27.6 s compiled; at 1.5 MB the two were even, and at
+   * 13 MB interpreting took 57 s against 36 s (bench/README.md, "Small inputs").
+   */
+  static final long INTERPRET_BELOW_BYTES = 1L << 20;
+
+  /**
+   * How a local session evaluates expressions for this much input: both settings are given either
+   * way, because a process that runs several jobs (the tests) reuses one session. Unknown sizes
+   * (0: the inputs could not be listed) are compiled. {@code spark.sql.codegen.factoryMode} is an
+   * internal Spark setting; NO_CODEGEN makes projections, predicates and orderings interpreted as
+   * well, which whole-stage code generation alone does not (decision A11).
+   */
+  static Map<String, String> expressionEvaluation(long inputBytes) {
+    boolean interpret = inputBytes > 0 && inputBytes < INTERPRET_BELOW_BYTES;
+    return Map.of("spark.sql.codegen.wholeStage", String.valueOf(!interpret),
+        "spark.sql.codegen.factoryMode", interpret ? "NO_CODEGEN" : "FALLBACK");
   }
 
   /**

@@ -175,7 +175,11 @@ class RestartAfterFailureTest {
 
     /** Every published table of {@code asOf} in {@code actual} has exactly the clean run's rows. */
     static void assertSameTables(SparkSession spark, Path actual, LocalDate asOf) {
-      Path clean = warehouse(spark);
+      assertSameTables(spark, warehouse(spark), actual, asOf);
+    }
+
+    /** Every published table of {@code asOf} in {@code actual} has exactly the rows it has in {@code clean}. */
+    static void assertSameTables(SparkSession spark, Path clean, Path actual, LocalDate asOf) {
       for (String table : Catalog.publishedNames()) {
         String partition = table + "/as_of_date=" + asOf;
         Dataset<Row> expected = comparable(table, spark.read().parquet(clean.resolve(partition).toString()));

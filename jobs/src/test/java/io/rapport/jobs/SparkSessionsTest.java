@@ -39,4 +39,15 @@ class SparkSessionsTest {
         .contains(SparkSessions.COMPILE_HUGE_METHODS);
     assertEquals(expected, SparkSessions.compilesHugeMethods(true, new SparkConf(false), settings("")));
   }
+
+  @Test
+  void onlyInputsBelowAMegabyteAreInterpreted() {
+    // The samples (0.46 MB) are interpreted; 1.5 MB, where the two modes measured even, is compiled.
+    assertEquals("false", SparkSessions.expressionEvaluation(456_791).get("spark.sql.codegen.wholeStage"));
+    assertEquals("NO_CODEGEN", SparkSessions.expressionEvaluation(456_791).get("spark.sql.codegen.factoryMode"));
+    assertEquals("true", SparkSessions.expressionEvaluation(1_489_342).get("spark.sql.codegen.wholeStage"));
+    assertEquals("FALLBACK", SparkSessions.expressionEvaluation(1_489_342).get("spark.sql.codegen.factoryMode"));
+    // An input that could not be sized is compiled, the mode that suits every size.
+    assertEquals("true", SparkSessions.expressionEvaluation(0).get("spark.sql.codegen.wholeStage"));
+  }
 }
