@@ -47,6 +47,7 @@ public final class SparkSessions {
           .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions(inputBytes)))
           .config("spark.sql.files.minPartitionNum", String.valueOf(scanSplits(inputBytes)));
       expressionEvaluation(inputBytes).forEach(builder::config);
+      builder.config("spark.hadoop.fs.file.impl", FORKLESS_LOCAL_FILE_SYSTEM);
     }
     // Results must not depend on the machine's zone: instants are UTC, calendars use the
     // reporting zone explicitly.
@@ -116,8 +117,8 @@ public final class SparkSessions {
    * Local inputs below this size are run with Spark's expression interpreter instead of generated
    * code. On inputs this small a query's cost is its fixed work, and compiling the generated Java
    * of each stage (Janino, then the JIT) is much of it: the samples (0.46 MB, 3,509 rows) took
-   * 20.9 s of step time interpreted against 27.6 s compiled; at 1.5 MB the two were even, and at
-   * 13 MB interpreting took 57 s against 36 s (bench/README.md, "Small inputs").
+   * 23.1 s of step time interpreted against 30.5 s compiled; at 1.5 MB the two were even, and at
+   * 13 MB interpreting took 57 s against 36 s (decision A11).
    */
   static final long INTERPRET_BELOW_BYTES = 1L << 20;
 
@@ -168,10 +169,16 @@ public final class SparkSessions {
     return bytes;
   }
 
+  private static final String FORKLESS_LOCAL_FILE_SYSTEM = ForklessLocalFileSystem.class.getName();
+
   private static long inputBytes(String path) {
     try {
       Path pattern = new Path(path);
-      FileSystem fs = pattern.getFileSystem(new Configuration());
+      // Hadoop caches one file system per scheme for the process, whatever the configuration of
+      // later lookups: this is the first local one, so it must already be the forkless one.
+      Configuration conf = new Configuration();
+      conf.set("fs.file.impl", FORKLESS_LOCAL_FILE_SYSTEM);
+      FileSystem fs = pattern.getFileSystem(conf);
       FileStatus[] matches = fs.globStatus(pattern);
       long total = 0;
       if (matches != null) {
