@@ -24,7 +24,7 @@ import org.apache.spark.sql.Row;
  * only for the tables of this stage it reads ({@link #awaitWritten}, called by
  * {@link RunTables#table}), so tables that do not read each other overlap their Spark jobs: on
  * small inputs a table is a handful of jobs that are mostly driver work (analysis, planning,
- * code generation, committing files) on one thread (samples 49.0 -> 39-45 s of step time); on
+ * code generation, committing files) on one thread (samples 49.0 -> 35-45 s of step time); on
  * large ones the cores are already busy with one table's tasks and it changes nothing (1x bench,
  * decision A10). What a table holds does not depend on the order: each is a function of the
  * tables it reads.
