@@ -4,10 +4,12 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -15,6 +17,7 @@ import io.rapport.schema.Check;
 import io.rapport.schema.ColumnSpec;
 import io.rapport.schema.Severity;
 import io.rapport.schema.TableSpec;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -27,8 +30,9 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Evaluates the checks a table declares ({@link TableSpec#checks()}) on a built frame: the audit
  * of write-audit-publish. Per table, every {@link Check.RowRule}, the completeness of the columns
- * declared non-null and the rows lacking a key are one aggregation, the key's distinct values
- * one more query over the key columns, and each {@link Check.Reconciliation} is one query; examples of failing rows are taken in the same
+ * declared non-null and the key's uniqueness are one aggregation (on a large table the distinct
+ * keys are one more query, over the key columns only), and each {@link Check.Reconciliation} is
+ * one query; examples of failing rows are taken in the same
  * aggregation (the smallest and largest failing key), or by one more query only when a key or a
  * reconciliation fails.
  */
@@ -46,6 +50,20 @@ public final class QualityGate {
    * @param tables the run's other tables by name, for reconciliations
    */
   public static List<CheckResult> check(TableSpec table, Dataset<Row> frame, Function<String, Dataset<Row>> tables) {
+    return check(table, frame, tables, DISTINCT_KEYS_APART_FROM_BYTES);
+  }
+
+  /**
+   * Tables of at least this many bytes (Spark's estimate: the size of the Parquet files read)
+   * count their distinct keys in a query of their own ({@link #distinctKeys}); smaller ones inside
+   * the one aggregation, where a second Spark job would cost more than the shuffle it saves
+   * (decision A12).
+   */
+  static final long DISTINCT_KEYS_APART_FROM_BYTES = 1L << 20;
+
+  /** {@link #check(TableSpec, Dataset, Function)} with the size at which distinct keys are counted apart. */
+  static List<CheckResult> check(TableSpec table, Dataset<Row> frame, Function<String, Dataset<Row>> tables,
+      long distinctKeysApartFromBytes) {
     Column example = exampleKey(table);
     List<Check.RowRule> rules = new ArrayList<>();
     Check.UniqueKey key = null;
@@ -57,7 +75,8 @@ public final class QualityGate {
       }
     }
     rules.add(requiredColumnsPresent(table));
-    Aggregated aggregated = aggregate(table, frame, rules, key, example);
+    boolean keysApart = key != null && estimatedBytes(frame).compareTo(BigInteger.valueOf(distinctKeysApartFromBytes)) >= 0;
+    Aggregated aggregated = aggregate(table, frame, rules, key, keysApart, example);
 
     List<CheckResult> results = new ArrayList<>();
     for (Check c : table.checks()) {
@@ -87,11 +106,11 @@ public final class QualityGate {
 
   /**
    * One aggregation for the whole table: per row rule the failing rows and the smallest and
-   * largest failing key; and for the key the rows and the rows lacking a key (its distinct values
-   * are counted apart, {@link #distinctKeys}).
+   * largest failing key; and for the key the rows, the rows lacking a key and, unless
+   * {@code keysApart}, the distinct keys (else {@link #distinctKeys} counts them).
    */
   private static Aggregated aggregate(TableSpec table, Dataset<Row> frame, List<Check.RowRule> rules,
-      Check.UniqueKey key, Column example) {
+      Check.UniqueKey key, boolean keysApart, Column example) {
     List<Column> aggregates = new ArrayList<>();
     for (Check.RowRule r : rules) {
       Column failing = not(coalesce(r.holds(), lit(false)));
@@ -103,6 +122,9 @@ public final class QualityGate {
     if (key != null) {
       aggregates.add(count(lit(1)));
       aggregates.add(sum(when(lacking(table, key), lit(1L)).otherwise(lit(0L))));
+      if (!keysApart) {
+        aggregates.add(countDistinct(struct(key.columns().stream().map(c -> col(c)).toArray(Column[]::new))));
+      }
     }
     Row row = frame.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
     List<CheckResult> results = new ArrayList<>();
@@ -116,7 +138,7 @@ public final class QualityGate {
     if (key != null) {
       int k = 3 * rules.size();
       long lackingRows = row.isNullAt(k + 1) ? 0L : row.getLong(k + 1);
-      keyHolds = lackingRows == 0 && distinctKeys(frame, key) == row.getLong(k);
+      keyHolds = lackingRows == 0 && (keysApart ? distinctKeys(frame, key) : row.getLong(k + 2)) == row.getLong(k);
     }
     return new Aggregated(results, keyHolds);
   }
@@ -124,10 +146,14 @@ public final class QualityGate {
   /**
    * The distinct keys, in a query of their own: inside the aggregation above, a distinct count
    * makes Spark group by the key with every rule's partial results attached, shuffling and
-   * spilling wide rows (decision A12); alone it shuffles the key columns only.
+   * spilling wide rows on a large table (decision A12); alone it shuffles the key columns only.
    */
   private static long distinctKeys(Dataset<Row> frame, Check.UniqueKey key) {
     return frame.select(key.columns().stream().map(c -> col(c)).toArray(Column[]::new)).distinct().count();
+  }
+
+  private static BigInteger estimatedBytes(Dataset<Row> frame) {
+    return frame.queryExecution().optimizedPlan().stats().sizeInBytes().bigInteger();
   }
 
   /** A key column declared non-null is null. */

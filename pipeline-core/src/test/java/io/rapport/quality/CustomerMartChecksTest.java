@@ -95,6 +95,18 @@ class CustomerMartChecksTest extends SparkTestSupport {
   }
 
   @Test
+  void aDuplicatedOrderBreaksTheKeyWhetherDistinctKeysAreCountedInsideTheAggregationOrApart() {
+    Dataset<Row> duplicated = factOrders.union(factOrders.filter("order_id = 'o4'"));
+    for (long apartFromBytes : new long[] {0, Long.MAX_VALUE}) {
+      CheckResult broken = QualityGate.check(FactOrders.TABLE, duplicated, tables()::get, apartFromBytes).get(0);
+      CheckResult clean = QualityGate.check(FactOrders.TABLE, factOrders, tables()::get, apartFromBytes).get(0);
+
+      assertEquals(2, broken.failingRows(), "apart from " + apartFromBytes + " bytes: " + broken.detail());
+      assertTrue(clean.passed(), "apart from " + apartFromBytes + " bytes: " + clean.detail());
+    }
+  }
+
+  @Test
   void aNullKeyBreaksTheKey() {
     Dataset<Row> withNull = churnMonthly.withColumn("month",
         when(col("month").equalTo(lit("2024-02-01").cast("date")), lit(null).cast("date")).otherwise(col("month")));
