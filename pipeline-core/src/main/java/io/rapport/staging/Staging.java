@@ -438,7 +438,7 @@ public final class Staging {
         };
         cols.add(c.cast(f.dataType()).as(f.name()));
       }
-      TableIo.write(v.frame().select(cols.toArray(Column[]::new)), new Path(folder, batch));
+      TableIo.write(v.frame().select(cols.toArray(Column[]::new)), new Path(folder, batch), false);
       written = true;
       batch = OriginalBytes.restore(spark, contract, readable, index, folder, batch);
     }
@@ -556,6 +556,7 @@ public final class Staging {
         .filter(col(DISPOSITION).isin(ACCEPTED, REJECTED))
         .select(written.toArray(Column[]::new))
         .write().mode(SaveMode.Overwrite).partitionBy(DISPOSITION).option("compression", "zstd")
+        .option(TableIo.PARQUET_DICTIONARY, "false")
         .parquet(cutFolder.toString());
     classification.release();
     Map<String, Object> m;
