@@ -556,7 +556,6 @@ public final class Staging {
         .filter(col(DISPOSITION).isin(ACCEPTED, REJECTED))
         .select(written.toArray(Column[]::new))
         .write().mode(SaveMode.Overwrite).partitionBy(DISPOSITION).option("compression", "zstd")
-        .option(TableIo.PARQUET_DICTIONARY, "false")
         .parquet(cutFolder.toString());
     classification.release();
     Map<String, Object> m;
