@@ -137,7 +137,8 @@ final class OriginalBytes {
     String rewritten = batch + "-bytes";
     Dataset<Row> joined = staged.join(broadcast(fixTable), col(SourceReader.FILE).equalTo(col(WANTED_FILE))
         .and(col(SourceReader.ORDER).equalTo(col(WANTED_ORDER))), "left");
-    TableIo.write(joined.select(cols.toArray(org.apache.spark.sql.Column[]::new)), new Path(folder, rewritten));
+    // A staged batch like any other: no dictionary encoding (decision A13).
+    TableIo.write(joined.select(cols.toArray(org.apache.spark.sql.Column[]::new)), new Path(folder, rewritten), false);
     return rewritten;
   }
 

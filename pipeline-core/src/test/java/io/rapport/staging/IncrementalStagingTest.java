@@ -117,6 +117,45 @@ class IncrementalStagingTest extends SparkTestSupport {
   }
 
   @Test
+  void stagedBatchesAreWrittenWithoutDictionaryEncodingAndTheCutWithIt() throws IOException {
+    RapportSettings s = settings(Map.of());
+    StringBuilder body = new StringBuilder();
+    for (int i = 1; i <= 50; i++) {
+      body.append("O").append(i).append(",1,C1,2024-03-01T10:00:00Z,1,10.00\n"); // customer C1 repeats: dictionary material
+    }
+    write("2024-03-01", "part-0.csv", body.toString(), 1_000_000L);
+    Path cut = dir.resolve("cut");
+    Staging.stage(spark, SourceName.PURCHASES, s, LocalDate.of(2024, 3, 1),
+        new org.apache.hadoop.fs.Path(dir.resolve("warehouse/_staged").toUri()), new org.apache.hadoop.fs.Path(cut.toUri()));
+
+    List<String> batchDictionaries = dictionaryColumns(dir.resolve("warehouse/_staged/purchases"));
+    List<String> cutDictionaries = dictionaryColumns(cut);
+
+    assertEquals(List.of(), batchDictionaries, "staged batches carry no dictionary pages");
+    assertTrue(cutDictionaries.contains("customer_id"), "the cut keeps Parquet's dictionary: " + cutDictionaries);
+  }
+
+  /** The columns with a dictionary page in any Parquet file under {@code folder}. */
+  private List<String> dictionaryColumns(Path folder) throws IOException {
+    List<String> columns = new java.util.ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> w = Files.walk(folder)) {
+      files = w.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList();
+    }
+    assertTrue(!files.isEmpty(), "Parquet files under " + folder);
+    for (Path f : files) {
+      try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()),
+              spark.sparkContext().hadoopConfiguration()))) {
+        reader.getFooter().getBlocks().forEach(b -> b.getColumns().stream()
+            .filter(org.apache.parquet.hadoop.metadata.ColumnChunkMetaData::hasDictionaryPage)
+            .forEach(c -> columns.add(c.getPath().toDotString())));
+      }
+    }
+    return columns;
+  }
+
+  @Test
   void aRunKilledWhileStagingLeavesAHistoryTheNextRunCompletes() throws IOException {
     RapportSettings s = settings(Map.of());
     write("2024-03-01", "part-0.csv", "O1,1,C1,2024-03-01T10:00:00Z,1,10.00\n", 1_000_000L);
