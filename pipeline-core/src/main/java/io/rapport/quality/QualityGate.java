@@ -123,7 +123,7 @@ public final class QualityGate {
       aggregates.add(count(lit(1)));
       aggregates.add(sum(when(lacking(table, key), lit(1L)).otherwise(lit(0L))));
       if (!keysApart) {
-        aggregates.add(countDistinct(struct(key.columns().stream().map(c -> col(c)).toArray(Column[]::new))));
+        aggregates.add(countDistinct(struct(keyColumns(key))));
       }
     }
     Row row = frame.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
@@ -149,7 +149,11 @@ public final class QualityGate {
    * spilling wide rows on a large table (decision A12); alone it shuffles the key columns only.
    */
   private static long distinctKeys(Dataset<Row> frame, Check.UniqueKey key) {
-    return frame.select(key.columns().stream().map(c -> col(c)).toArray(Column[]::new)).distinct().count();
+    return frame.select(keyColumns(key)).distinct().count();
+  }
+
+  private static Column[] keyColumns(Check.UniqueKey key) {
+    return key.columns().stream().map(c -> col(c)).toArray(Column[]::new);
   }
 
   private static BigInteger estimatedBytes(Dataset<Row> frame) {
@@ -166,7 +170,7 @@ public final class QualityGate {
 
   /** Rows sharing a key with another row, or lacking a non-null key column, counted in one grouped aggregation. */
   private static CheckResult uniqueKey(TableSpec table, Dataset<Row> frame, Check.UniqueKey key) {
-    Column[] keyColumns = key.columns().stream().map(c -> col(c)).toArray(Column[]::new);
+    Column[] keyColumns = keyColumns(key);
     Row row = frame.groupBy(keyColumns)
         .agg(count(lit(1)).as("_copies"), max(lacking(table, key)).as("_lacking"), min(exampleOf(key.columns())).as("_key"))
         .filter(col("_copies").gt(1).or(col("_lacking")))
