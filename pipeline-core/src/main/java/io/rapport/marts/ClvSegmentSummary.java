@@ -60,9 +60,10 @@ import org.apache.spark.sql.types.StructType;
  * {@code p (v + x zbar) / (p x + q - 1) = A(x) + B(x) zbar}, so a customer's CLV under a draw is
  * {@code D(x, t_x, T) (A(x) + B(x) zbar)} with D the discounted expected purchases: a segment's
  * total needs only, per distinct (x, t_x, T), its customer count and the sum of their zbar. The
- * customers are grouped by segment and triple, the groups by triple, and each task evaluates D, A
- * and B once per triple and draw ({@link SegmentTotals}; D's sum over months given alive once per
- * (x, T)) and adds them into its segments' totals; segments are weighted sums of those.
+ * customers are grouped by segment and triple, the groups by triple and the triples by (x, T), and
+ * each task evaluates D's sum over months given alive once per (x, T) and draw, D, A and B once per
+ * triple and draw ({@link SegmentTotals}), and adds them into its segments' totals; segments are
+ * weighted sums of those.
  */
 public final class ClvSegmentSummary {
   private ClvSegmentSummary() {}
@@ -149,9 +150,14 @@ public final class ClvSegmentSummary {
       // Per triple, the segments it appears in: the draw values of a triple are computed once.
       Dataset<Row> byTriple = groups.groupBy(x, tx, t)
           .agg(collect_list(struct(col(DIMENSION), col(DIMENSION_VALUE), col("_n"), col("_z"))).as("_groups"));
-      // Each task sums its triples into one total per segment and draw (a few segments x draws),
+      // Per (x, T), its triples: the discounted purchases if alive, a sum over the horizon's months
+      // that depends on (x, T) only, are computed once per pair and draw. Grouped by triple alone,
+      // every task met most pairs again and recomputed them (90% of this table's CPU).
+      Dataset<Row> byPair = byTriple.groupBy(x, t)
+          .agg(collect_list(struct(tx, col("_groups"))).as("_triples"));
+      // Each task sums its pairs into one total per segment and draw (a few segments x draws),
       // so no per-triple array of draws is ever shuffled.
-      Dataset<Row> partial = byTriple.mapPartitions(new SegmentTotals(values), Encoders.row(PARTIAL_TOTALS));
+      Dataset<Row> partial = byPair.mapPartitions(new SegmentTotals(values), Encoders.row(PARTIAL_TOTALS));
       Dataset<Row> totals = partial
           .select(col(DIMENSION), col(DIMENSION_VALUE), posexplode(col("_totals")).as(new String[] {"_draw", "_clv"}))
           .groupBy(col(DIMENSION), col(DIMENSION_VALUE), col("_draw"))
@@ -183,9 +189,10 @@ public final class ClvSegmentSummary {
       .add("_totals", DataTypes.createArrayType(DoubleType, false), false);
 
   /**
-   * A task's share of every segment's total CLV under every draw: for each triple row
-   * (x, t_x, T, [(dimension, value, n, zbar sum)]), the triple's draw values are computed once and
-   * added, n base + S per_value, to each of its segments. One output row per segment seen.
+   * A task's share of every segment's total CLV under every draw: for each pair row
+   * (x, T, [(t_x, [(dimension, value, n, zbar sum)])]), the pair's discounted purchases if alive
+   * are computed once, each triple's draw values once, and added, n base + S per_value, to each of
+   * its segments. One output row per segment seen.
    */
   static final class SegmentTotals implements MapPartitionsFunction<Row, Row> {
     private final DrawValues values;
@@ -195,21 +202,26 @@ public final class ClvSegmentSummary {
     }
 
     @Override
-    public java.util.Iterator<Row> call(java.util.Iterator<Row> triples) {
+    public java.util.Iterator<Row> call(java.util.Iterator<Row> pairs) {
       java.util.Map<List<String>, double[]> totals = new java.util.LinkedHashMap<>();
       int n = values.draws();
       double[] base = new double[n];
       double[] perValue = new double[n];
-      while (triples.hasNext()) {
-        Row r = triples.next();
-        values.evaluate(r.getLong(0), r.getDouble(1), r.getDouble(2), base, perValue);
-        for (Row g : r.<Row>getList(3)) {
-          double[] total = totals.computeIfAbsent(java.util.Arrays.asList(g.getString(0), g.getString(1)),
-              k -> new double[n]);
-          double customers = g.getDouble(2);
-          double zbar = g.getDouble(3);
-          for (int d = 0; d < n; d++) {
-            total[d] += customers * base[d] + zbar * perValue[d];
+      while (pairs.hasNext()) {
+        Row pair = pairs.next();
+        long x = pair.getLong(0);
+        double age = pair.getDouble(1);
+        double[] ifAlive = values.discountedPurchasesIfAlive(x, age);
+        for (Row triple : pair.<Row>getList(2)) {
+          values.evaluate(x, triple.getDouble(0), age, ifAlive, base, perValue);
+          for (Row g : triple.<Row>getList(1)) {
+            double[] total = totals.computeIfAbsent(java.util.Arrays.asList(g.getString(0), g.getString(1)),
+                k -> new double[n]);
+            double customers = g.getDouble(2);
+            double zbar = g.getDouble(3);
+            for (int d = 0; d < n; d++) {
+              total[d] += customers * base[d] + zbar * perValue[d];
+            }
           }
         }
       }
@@ -274,30 +286,25 @@ public final class ClvSegmentSummary {
       this.monthlyDiscountRate = monthlyDiscountRate;
     }
 
-    /**
-     * The discounted purchases if alive depend on (x, T) only, not on t_x: far fewer pairs than
-     * triples (about 1 in 100 at a million customers), so they are computed once per pair and
-     * draw, per task. The cache is rebuilt in each task (transient).
-     */
-    private transient java.util.Map<List<Double>, double[]> ifAliveByPair;
-
     int draws() {
       return models.size();
     }
 
-    /** Fills base[d] and perValue[d] for the triple (x, t_x, T) under every draw d. */
-    void evaluate(long frequency, double recency, double age, double[] base, double[] perValue) {
-      double x = frequency;
-      if (ifAliveByPair == null) {
-        ifAliveByPair = new java.util.HashMap<>();
+    /** Per draw, the discounted purchases if alive of a customer with x repeat purchases at age T. */
+    double[] discountedPurchasesIfAlive(long frequency, double age) {
+      double[] sums = new double[models.size()];
+      for (int d = 0; d < sums.length; d++) {
+        sums[d] = discountedPurchasesIfAlive(models.get(d), frequency, age);
       }
-      double[] ifAlive = ifAliveByPair.computeIfAbsent(List.of(x, age), k -> {
-        double[] sums = new double[models.size()];
-        for (int d = 0; d < sums.length; d++) {
-          sums[d] = discountedPurchasesIfAlive(models.get(d), x, age);
-        }
-        return sums;
-      });
+      return sums;
+    }
+
+    /**
+     * Fills base[d] and perValue[d] for the triple (x, t_x, T) under every draw d, given the
+     * pair's {@link #discountedPurchasesIfAlive(long, double)}.
+     */
+    void evaluate(long frequency, double recency, double age, double[] ifAlive, double[] base, double[] perValue) {
+      double x = frequency;
       for (int d = 0; d < models.size(); d++) {
         double discounted = models.get(d).probabilityAlive(x, recency, age) * ifAlive[d];
         GammaGammaParameters g = spend.get(d);
