@@ -92,11 +92,18 @@ public final class CustomerMonthStatus {
     return trunc(lit(asOf.toString()).cast(DateType), "month");
   }
 
-  /** One row per customer id and order month up to the as-of date: {@link #PURCHASES} and {@link #NET}. */
+  /**
+   * One row per customer id and order month up to the as-of date: {@link #PURCHASES} and {@link #NET}.
+   * Partitioned by customer id alone, so what follows per customer (or per customer and month:
+   * aggregates, joins with customer_lifetimes, windows) reuses this one shuffle of narrow rows.
+   */
   public static Dataset<Row> customerMonths(Dataset<Row> factOrders, LocalDate asOf) {
     return factOrders
         .filter(col(Orders.ORDER_DATE).leq(lit(asOf.toString()).cast(DateType)))
-        .groupBy(col(Orders.CUSTOMER_ID), col(Orders.ORDER_MONTH).as(MONTH))
+        .select(col(Orders.CUSTOMER_ID), col(Orders.ORDER_MONTH).as(MONTH), col(Orders.IS_PURCHASE),
+            col(Orders.NET_AMOUNT))
+        .repartition(col(CUSTOMER_ID))
+        .groupBy(col(CUSTOMER_ID), col(MONTH))
         .agg(count(when(col(Orders.IS_PURCHASE), lit(1))).as(PURCHASES), sum(col(Orders.NET_AMOUNT)).as(NET));
   }
 
@@ -115,15 +122,9 @@ public final class CustomerMonthStatus {
    * @param lifetimes customer_lifetimes ({@link CustomerLifetimes#TABLE}) of the same as-of date
    */
   public static Dataset<Row> build(Dataset<Row> factOrders, Dataset<Row> lifetimes, LocalDate asOf) {
-    // One shuffle by customer: both aggregates by (customer, month) and the join with the
-    // customers then reuse that partitioning instead of shuffling again (was three shuffles).
-    Dataset<Row> byMonth = factOrders
-        .filter(col(Orders.ORDER_DATE).leq(lit(asOf.toString()).cast(DateType)))
-        .select(col(Orders.CUSTOMER_ID), col(Orders.ORDER_MONTH).as(MONTH), col(Orders.IS_PURCHASE),
-            col(Orders.NET_AMOUNT))
-        .repartition(col(CUSTOMER_ID))
-        .groupBy(col(CUSTOMER_ID), col(MONTH))
-        .agg(count(when(col(Orders.IS_PURCHASE), lit(1))).as(PURCHASES), sum(col(Orders.NET_AMOUNT)).as(NET));
+    // customerMonths' shuffle by customer is the only one: the aggregate by (customer, month)
+    // and the join with the customers reuse it (there were three).
+    Dataset<Row> byMonth = customerMonths(factOrders, asOf);
     Column zero = lit(0).cast(StagedSchemas.MONEY);
     // Each customer-month counts in its own month and, shifted, as "the month before" of the next.
     Column now = struct(col(MONTH).as(MONTH), col(NET).as(NET_REVENUE), zero.as(PREVIOUS_NET_REVENUE),

@@ -6,14 +6,20 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.months_between;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
@@ -100,7 +106,8 @@ public final class CustomerMonthly {
           CustomerMonthly::cumulativeDifferingFromCustomerFacts))
       .build();
 
-  private static final String PRE_COHORT = "__pre_cohort_net";
+  private static final String BY_MONTH = "__by_month";
+  private static final String FIRST_MONTH = "__first_month";
 
   /**
    * Builds customer_monthly.
@@ -109,33 +116,40 @@ public final class CustomerMonthly {
    * @param lifetimes customer_lifetimes ({@link CustomerLifetimes#TABLE}) of the same as-of date
    */
   public static Dataset<Row> build(Dataset<Row> factOrders, Dataset<Row> lifetimes, LocalDate asOf) {
-    Dataset<Row> customers = lifetimes.select(col(CustomerLifetimes.CUSTOMER_ID), col(COHORT_MONTH),
-        col(ACQUISITION_CHANNEL));
-    Dataset<Row> byMonth = CustomerMonthStatus.customerMonths(factOrders, asOf);
-
-    // Returns-only orders dated before the cohort month count in the cumulative revenue from the start.
-    Dataset<Row> preCohort = byMonth.join(customers, new String[] {CUSTOMER_ID}, "inner")
-        .filter(col(MONTH).lt(col(COHORT_MONTH)))
+    Dataset<Row> customers = lifetimes.filter(col(COHORT_MONTH).isNotNull())
+        .select(col(CustomerLifetimes.CUSTOMER_ID), col(COHORT_MONTH), col(ACQUISITION_CHANNEL));
+    // The customer's order months as a map, per customer: customerMonths is partitioned by
+    // customer, so this aggregate, the join with the customers and the window below shuffle
+    // nothing more than the customers (the dense grid itself is never shuffled).
+    Dataset<Row> ordersByMonth = CustomerMonthStatus.customerMonths(factOrders, asOf)
         .groupBy(col(CUSTOMER_ID))
-        .agg(sum(col(CustomerMonthStatus.NET)).as(PRE_COHORT));
+        .agg(min(col(MONTH)).as(FIRST_MONTH), map_from_entries(collect_list(struct(col(MONTH),
+            struct(col(CustomerMonthStatus.PURCHASES), col(CustomerMonthStatus.NET))))).as(BY_MONTH));
 
-    // Dense grid: periods 0..(as-of month - cohort month) per customer, built on the executors.
-    Column lastPeriod = months_between(CustomerMonthStatus.asOfMonth(asOf), col(COHORT_MONTH)).cast(IntegerType);
+    // Dense grid per customer, built on the executors. It starts at the first order month when
+    // returns-only orders precede the cohort month, so that the running sum counts them; those
+    // months are dropped after the window (no purchase before the cohort month, by definition).
+    Column asOfMonth = CustomerMonthStatus.asOfMonth(asOf);
+    Column firstMonth = least(col(FIRST_MONTH), col(COHORT_MONTH));
+    Column lastOffset = months_between(asOfMonth, firstMonth).cast(IntegerType);
     Dataset<Row> grid = customers
-        .withColumn(PERIOD_NUMBER, explode(sequence(lit(0), lastPeriod)))
-        .withColumn(MONTH, add_months(col(COHORT_MONTH), col(PERIOD_NUMBER)))
-        .join(byMonth, new String[] {CUSTOMER_ID, MONTH}, "left")
-        .join(preCohort, new String[] {CUSTOMER_ID}, "left");
+        .join(ordersByMonth, new String[] {CUSTOMER_ID}, "left")
+        .withColumn("__offset", explode(sequence(lit(0), lastOffset)))
+        .withColumn(MONTH, add_months(firstMonth, col("__offset")))
+        .withColumn("__orders", element_at(col(BY_MONTH), col(MONTH)))
+        .drop(BY_MONTH, FIRST_MONTH, "__offset");
 
     Column zero = lit(0).cast(MONEY);
     WindowSpec ofCustomer = Window.partitionBy(col(CUSTOMER_ID)).orderBy(col(MONTH));
     WindowSpec upToMonth = ofCustomer.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> monthly = grid
-        .withColumn(ORDERS, coalesce(col(CustomerMonthStatus.PURCHASES), lit(0L)))
-        .withColumn(NET_REVENUE, coalesce(col(CustomerMonthStatus.NET), zero))
+        .withColumn(ORDERS, coalesce(col("__orders." + CustomerMonthStatus.PURCHASES), lit(0L)))
+        .withColumn(NET_REVENUE, coalesce(col("__orders." + CustomerMonthStatus.NET), zero))
         .withColumn(IS_ACTIVE, col(ORDERS).gt(0))
-        .withColumn(CUMULATIVE_NET_REVENUE, coalesce(col(PRE_COHORT), zero).plus(sum(col(NET_REVENUE)).over(upToMonth)))
+        .withColumn(CUMULATIVE_NET_REVENUE, sum(col(NET_REVENUE)).over(upToMonth))
         .withColumn("__active_before", coalesce(lag(col(IS_ACTIVE), 1).over(ofCustomer), lit(false)))
+        .filter(col(MONTH).geq(col(COHORT_MONTH)))
+        .withColumn(PERIOD_NUMBER, months_between(col(MONTH), col(COHORT_MONTH)).cast(IntegerType))
         .withColumn(LIFECYCLE_STATUS, CustomerMonthStatus.status(col(IS_ACTIVE), col("__active_before"),
             col(MONTH), col(COHORT_MONTH)));
     return SchemaProjection.project(monthly, TABLE.schema());
