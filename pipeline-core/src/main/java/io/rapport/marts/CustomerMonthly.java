@@ -117,7 +117,10 @@ public final class CustomerMonthly {
    */
   public static Dataset<Row> build(Dataset<Row> factOrders, Dataset<Row> lifetimes, LocalDate asOf) {
     Dataset<Row> customers = lifetimes.filter(col(COHORT_MONTH).isNotNull())
-        .select(col(CustomerLifetimes.CUSTOMER_ID), col(COHORT_MONTH), col(ACQUISITION_CHANNEL));
+        .select(col(CustomerLifetimes.CUSTOMER_ID), col(COHORT_MONTH), col(ACQUISITION_CHANNEL))
+        // Partitioned by customer explicitly: a broadcast join keeps this side's partitioning,
+        // which the window below then reuses (a sort-merge join needs it anyway).
+        .repartition(col(CustomerLifetimes.CUSTOMER_ID));
     // The customer's order months as a map, per customer: customerMonths is partitioned by
     // customer, so this aggregate, the join with the customers and the window below shuffle
     // nothing more than the customers (the dense grid itself is never shuffled).
