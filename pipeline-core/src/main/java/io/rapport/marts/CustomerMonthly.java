@@ -108,6 +108,8 @@ public final class CustomerMonthly {
 
   private static final String BY_MONTH = "__by_month";
   private static final String FIRST_MONTH = "__first_month";
+  private static final String OFFSET = "__offset";
+  private static final String MONTH_ORDERS = "__orders";
 
   /**
    * Builds customer_monthly.
@@ -137,17 +139,17 @@ public final class CustomerMonthly {
     Column lastOffset = months_between(asOfMonth, firstMonth).cast(IntegerType);
     Dataset<Row> grid = customers
         .join(ordersByMonth, new String[] {CUSTOMER_ID}, "left")
-        .withColumn("__offset", explode(sequence(lit(0), lastOffset)))
-        .withColumn(MONTH, add_months(firstMonth, col("__offset")))
-        .withColumn("__orders", element_at(col(BY_MONTH), col(MONTH)))
-        .drop(BY_MONTH, FIRST_MONTH, "__offset");
+        .withColumn(OFFSET, explode(sequence(lit(0), lastOffset)))
+        .withColumn(MONTH, add_months(firstMonth, col(OFFSET)))
+        .withColumn(MONTH_ORDERS, element_at(col(BY_MONTH), col(MONTH)))
+        .drop(BY_MONTH, FIRST_MONTH, OFFSET);
 
     Column zero = lit(0).cast(MONEY);
     WindowSpec ofCustomer = Window.partitionBy(col(CUSTOMER_ID)).orderBy(col(MONTH));
     WindowSpec upToMonth = ofCustomer.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> monthly = grid
-        .withColumn(ORDERS, coalesce(col("__orders." + CustomerMonthStatus.PURCHASES), lit(0L)))
-        .withColumn(NET_REVENUE, coalesce(col("__orders." + CustomerMonthStatus.NET), zero))
+        .withColumn(ORDERS, coalesce(col(MONTH_ORDERS + "." + CustomerMonthStatus.PURCHASES), lit(0L)))
+        .withColumn(NET_REVENUE, coalesce(col(MONTH_ORDERS + "." + CustomerMonthStatus.NET), zero))
         .withColumn(IS_ACTIVE, col(ORDERS).gt(0))
         .withColumn(CUMULATIVE_NET_REVENUE, sum(col(NET_REVENUE)).over(upToMonth))
         .withColumn("__active_before", coalesce(lag(col(IS_ACTIVE), 1).over(ofCustomer), lit(false)))
