@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.rapport.schema.Check;
 import io.rapport.schema.ColumnSpec;
@@ -31,7 +32,7 @@ import org.apache.spark.sql.types.DataTypes;
  * Evaluates the checks a table declares ({@link TableSpec#checks()}) on a built frame: the audit
  * of write-audit-publish. Per table, every {@link Check.RowRule}, the completeness of the columns
  * declared non-null and the key's uniqueness are one aggregation (on a large table the distinct
- * keys are one more query, over the key columns only), and each {@link Check.Reconciliation} is
+ * keys are one more query, over a hash of the key columns), and each {@link Check.Reconciliation} is
  * one query; examples of failing rows are taken in the same
  * aggregation (the smallest and largest failing key), or by one more query only when a key or a
  * reconciliation fails.
@@ -138,19 +139,28 @@ public final class QualityGate {
     if (key != null) {
       int k = 3 * rules.size();
       long lackingRows = row.isNullAt(k + 1) ? 0L : row.getLong(k + 1);
-      keyHolds = lackingRows == 0 && (keysApart ? distinctKeys(frame, key) : row.getLong(k + 2)) == row.getLong(k);
+      long rows = row.getLong(k);
+      keyHolds = lackingRows == 0 && (keysApart ? distinctKeys(frame, key, rows, KEY_HASH) : row.getLong(k + 2)) == rows;
     }
     return new Aggregated(results, keyHolds);
   }
 
   /**
-   * The distinct keys, in a query of their own: inside the aggregation above, a distinct count
-   * makes Spark group by the key with every rule's partial results attached, shuffling and
-   * spilling wide rows on a large table (decision A12); alone it shuffles the key columns only.
+   * The distinct keys of a frame of {@code rows} rows, in a query of their own: inside the
+   * aggregation above, a distinct count makes Spark group by the key with every rule's partial
+   * results attached, shuffling and spilling wide rows on a large table (decision A12). First the
+   * distinct 64-bit hashes of the key are counted, which shuffles one long per row instead of the
+   * key columns: distinct hashes never exceed distinct keys, so as many distinct hashes as rows
+   * proves every key distinct (decision A15). Fewer (a duplicate, or a hash collision) are
+   * settled by counting the distinct keys themselves.
    */
-  private static long distinctKeys(Dataset<Row> frame, Check.UniqueKey key) {
-    return frame.select(keyColumns(key)).distinct().count();
+  static long distinctKeys(Dataset<Row> frame, Check.UniqueKey key, long rows, Function<Column[], Column> hash) {
+    long hashes = frame.select(hash.apply(keyColumns(key))).distinct().count();
+    return hashes == rows ? rows : frame.select(keyColumns(key)).distinct().count();
   }
+
+  /** The hash {@link #distinctKeys} counts first: Spark's 64-bit xxHash of the key columns. */
+  static final Function<Column[], Column> KEY_HASH = columns -> xxhash64(columns);
 
   private static Column[] keyColumns(Check.UniqueKey key) {
     return key.columns().stream().map(c -> col(c)).toArray(Column[]::new);

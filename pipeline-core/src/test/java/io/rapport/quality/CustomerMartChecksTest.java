@@ -21,6 +21,7 @@ import io.rapport.marts.CustomerFacts;
 import io.rapport.marts.FactOrders;
 import io.rapport.marts.KpiMonthly;
 import io.rapport.marts.RetentionCohorts;
+import io.rapport.schema.Check;
 import io.rapport.schema.Severity;
 import io.rapport.schema.TableSpec;
 import io.rapport.testing.SparkTestSupport;
@@ -31,7 +32,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +107,21 @@ class CustomerMartChecksTest extends SparkTestSupport {
       assertEquals(2, broken.failingRows(), "apart from " + apartFromBytes + " bytes: " + broken.detail());
       assertTrue(clean.passed(), "apart from " + apartFromBytes + " bytes: " + clean.detail());
     }
+  }
+
+  @Test
+  void distinctKeysAreCountedExactlyWhenTheKeyHashCollides() {
+    Check.UniqueKey key = FactOrders.TABLE.checks().stream().filter(c -> c instanceof Check.UniqueKey)
+        .map(c -> (Check.UniqueKey) c).findFirst().orElseThrow();
+    long rows = factOrders.count();
+    // Every key hashed to one value: the hashes cannot prove the keys distinct, the keys themselves must.
+    Function<Column[], Column> colliding = columns -> lit(7L);
+
+    assertEquals(rows, QualityGate.distinctKeys(factOrders, key, rows, colliding));
+    assertEquals(rows, QualityGate.distinctKeys(factOrders, key, rows, QualityGate.KEY_HASH));
+    Dataset<Row> duplicated = factOrders.union(factOrders.filter("order_id = 'o4'"));
+    assertEquals(rows, QualityGate.distinctKeys(duplicated, key, rows + 1, colliding));
+    assertEquals(rows, QualityGate.distinctKeys(duplicated, key, rows + 1, QualityGate.KEY_HASH));
   }
 
   @Test
